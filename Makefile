@@ -1,0 +1,80 @@
+# hotpath — latency lab for trading hot paths. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON      ?= python3.11
+VENV        := .venv
+PY          := $(VENV)/bin/python
+HOTPATH     := $(VENV)/bin/hotpath
+export VIRTUAL_ENV := $(abspath $(VENV))
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export PYO3_PYTHON := $(abspath $(PY))
+
+SCENARIO ?= smoke
+SCALE    ?= 1
+SEED     ?= 1
+BUILDS   ?= python,rust-ffi,rust-native
+PACE     ?= recorded
+SPEED    ?= 1
+
+DEPS_STAMP   := $(VENV)/.deps-stamp
+NATIVE_STAMP := $(VENV)/.native-stamp
+RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
+
+.PHONY: help setup build test test-rust test-py lint fmt bench scenario clean lock
+
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt pyproject.toml
+	$(PY) -m pip install --quiet -r requirements/lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(NATIVE_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) impls/rust/hotpath-python/pyproject.toml
+	maturin develop --release --quiet -m impls/rust/hotpath-python/Cargo.toml
+	@touch $@
+
+setup: $(NATIVE_STAMP) ## Create .venv, install pinned deps, build the Rust extension (release); quick when nothing changed
+
+build: setup ## Build everything (same as setup; the Rust extension in release mode)
+
+test: setup test-rust test-py ## Run the Rust tests (nextest) and pytest
+
+test-rust: ## Rust unit and integration tests (core and scenario crates)
+	cargo nextest run --workspace --exclude hotpath-python --no-fail-fast
+
+test-py: setup ## Python tests (benchmarks excluded)
+	$(PY) -m pytest -m "not benchmark" -q
+
+lint: setup ## rustfmt --check, clippy -D warnings, ruff, mypy
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+fmt: setup ## Format Rust and Python sources in place
+	cargo fmt --all
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+scenario: setup ## Build (or reuse from cache) a scenario file: make scenario SCENARIO=volatility [SCALE=1] [SEED=1]
+	$(HOTPATH) scenario build $(SCENARIO) --scale $(SCALE) --seed $(SEED)
+	$(HOTPATH) scenario inspect $(SCENARIO) --scale $(SCALE) --seed $(SEED)
+
+bench: setup ## Drive a scenario through every build: make bench SCENARIO=volatility [BUILDS=...] [PACE=...] [SPEED=...]
+	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) --seed $(SEED) --builds $(BUILDS) --pace $(PACE) --speed $(SPEED)
+
+lock: $(VENV)/bin/python ## Re-pin Python dependencies into requirements/lock.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v '^hotpath' > requirements/lock.txt
+
+clean: ## Remove build outputs and the venv (keeps results/ and the scenario cache)
+	rm -rf $(VENV) target .mypy_cache .ruff_cache .pytest_cache
+	find . -name '__pycache__' -type d -prune -exec rm -rf {} +
+	rm -f impls/rust/hotpath-python/python/hotpath_rs/_native*.so

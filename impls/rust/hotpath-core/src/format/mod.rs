@@ -1,0 +1,15 @@
+//! The shared binary formats: event and report records, file header, scenario metadata,
+//! and zero-copy views over mapped files and byte buffers. `docs/formats.md` is the spec.
+
+mod header;
+mod meta;
+mod records;
+mod view;
+
+pub use header::{FileHeader, FileKind, HEADER_SIZE};
+pub use meta::{AccountLimits, AccountMeta, InstrumentMeta, ScenarioMeta, VenueMeta};
+pub use records::*;
+pub use view::{
+    check_events, events_from_bytes, parse_file, records_as_bytes, records_from_bytes, reports_from_bytes,
+    EventFile, ParsedFile, Record, ReportFile,
+};

@@ -1,0 +1,34 @@
+//! The one bridge from Rust errors to Python exceptions.
+
+use hotpath_core::CoreError;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+
+pyo3::create_exception!(
+    _native,
+    FormatError,
+    PyValueError,
+    "A record file or buffer breaks docs/formats.md."
+);
+pyo3::create_exception!(
+    _native,
+    MetadataError,
+    PyValueError,
+    "Scenario metadata is not a usable configuration."
+);
+
+/// Adds the exception types to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("FormatError", m.py().get_type::<FormatError>())?;
+    m.add("MetadataError", m.py().get_type::<MetadataError>())?;
+    Ok(())
+}
+
+/// Converts a core error into the matching Python exception.
+pub fn to_py(err: CoreError) -> PyErr {
+    match err {
+        CoreError::Io { .. } => PyOSError::new_err(err.to_string()),
+        CoreError::Format(_) => FormatError::new_err(err.to_string()),
+        CoreError::Metadata { .. } => MetadataError::new_err(err.to_string()),
+    }
+}
