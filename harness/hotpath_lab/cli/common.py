@@ -1,0 +1,84 @@
+"""What every subcommand shares: exit codes, consoles, progress bars, opening scenarios."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from hotpath_lab.formats import EventFile, FormatError, MetadataError, read_events
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_INTERRUPTED = 130
+
+console = Console()
+console_err = Console(stderr=True)
+
+ProgressCallback = Callable[[int, int], None]
+"""``callback(done, total)``: units done so far out of ``total``."""
+
+
+class InputError(Exception):
+    """A missing or corrupt input (scenario, manifest, capture): exit code 3."""
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, *, enabled: bool = True) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr, driven by a ``(done, total)`` callback."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console_err, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+def is_scenario_file(arg: str) -> bool:
+    return arg.endswith(".hpe") or (Path(arg).is_file() and not arg.endswith(".toml"))
+
+
+def open_scenario(
+    name_or_path: str, *, seed: int | None, scale: float, show_progress: bool = True
+) -> EventFile:
+    """Opens a scenario file, or builds (or reuses from cache) a scenario by manifest name.
+
+    Every problem with the input becomes an ``InputError`` naming the file.
+    """
+    try:
+        if is_scenario_file(name_or_path):
+            return read_events(name_or_path)
+        from hotpath_lab.scenarios.generate import build_scenario
+
+        with progress_bar(f"building {name_or_path}", enabled=show_progress) as progress:
+            path = build_scenario(name_or_path, seed=seed, scale=scale, progress=progress)
+        return read_events(path)
+    except (FormatError, MetadataError, OSError) as exc:
+        raise InputError(str(exc)) from exc
+    except ValueError as exc:  # manifest errors are ValueErrors naming file and key
+        raise InputError(str(exc)) from exc

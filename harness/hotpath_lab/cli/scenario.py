@@ -1,0 +1,170 @@
+"""``hotpath scenario build|inspect|import``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from hotpath_lab.cli.common import (
+    EXIT_OK,
+    InputError,
+    console,
+    console_err,
+    open_scenario,
+    progress_bar,
+)
+from hotpath_lab.inspection import ScenarioSummary, sparkline, summarize
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "scenario",
+        help="build, inspect and import scenarios",
+        description="Scenario files: generate them from manifests in scenarios/, inspect "
+        "them, or import real Binance captures.",
+    )
+    ssub = p.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
+
+    b = ssub.add_parser(
+        "build",
+        help="generate a scenario file from a manifest (cached)",
+        description="Generate the event file for a manifest (scenarios/NAME.toml or a path "
+        "to a .toml). The same manifest, seed and scale always give the same bytes; the "
+        "result is cached outside git and reused.",
+    )
+    _scenario_args(b)
+    b.add_argument(
+        "--out", type=Path, help="also write the file here (atomically); default: cache only"
+    )
+    b.set_defaults(handler=cmd_build)
+
+    i = ssub.add_parser(
+        "inspect",
+        help="counts, time span, venues and message rates of a scenario",
+        description="Summarise a scenario: events by kind, time span, instruments, venues, "
+        "the message rate per second (the burst shows as a peak) and the file digest. NAME "
+        "is built first if it is not cached.",
+    )
+    _scenario_args(i)
+    i.add_argument("--json", action="store_true", help="print the summary as JSON")
+    i.set_defaults(handler=cmd_inspect)
+
+    imp = ssub.add_parser(
+        "import",
+        help="convert recorded market data into a scenario",
+        description="Import recorded market data. Binance: DIR holds spot/, usdm/ and cm/ "
+        "WebSocket captures (gzip, '<recv ns> <json>' per line) with a REST snapshot line "
+        "each; the diff-depth streams are synchronised by Binance's U/u/pu rules and the "
+        "strategy model's order flow is laid over the real book.",
+    )
+    imp.add_argument("source", choices=["binance"], help="capture format")
+    imp.add_argument("dir", type=Path, help="directory holding the captures")
+    imp.add_argument("--out", type=Path, required=True, help="scenario file to write (.hpe)")
+    imp.add_argument(
+        "--seed", type=int, default=1, help="seed of the strategy order flow (default 1)"
+    )
+    imp.add_argument(
+        "--manifest",
+        default="binance",
+        help="manifest giving accounts, limits and strategy parameters (default: binance)",
+    )
+    imp.set_defaults(handler=cmd_import)
+
+
+def _scenario_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "scenario", metavar="NAME|PATH", help="manifest name (smoke, calm, volatility, ...), "
+        "a manifest .toml, or (inspect only) a scenario file"
+    )
+    p.add_argument(
+        "--scale", type=_positive_float, default=1.0,
+        help="multiply the scenario's size (default 1.0)",
+    )  # fmt: skip
+    p.add_argument(
+        "--seed", type=int, default=None, help="random seed (default: the manifest's seed)"
+    )
+
+
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return v
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from hotpath_lab.atomic import atomic_output
+
+    f = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
+    if args.out is not None:
+        with atomic_output(args.out) as out, open(f.path, "rb") as src:
+            while chunk := src.read(1 << 20):
+                out.write(chunk)
+    console.print(f"{len(f.records):,} events -> {args.out or f.path}", highlight=False)
+    return EXIT_OK
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    f = open_scenario(args.scenario, seed=args.seed, scale=args.scale, show_progress=not args.json)
+    summary = summarize(f)
+    if args.json:
+        print(json.dumps(summary.to_json(), indent=2))
+    else:
+        render_summary(summary)
+    return EXIT_OK
+
+
+def render_summary(s: ScenarioSummary) -> None:
+    console.print(f"[bold]{s.name}[/]  {s.path}", highlight=False)
+    console.print(f"digest    {s.digest}  ({s.size_bytes:,} bytes)", highlight=False)
+    console.print(
+        f"span      {s.duration_s:,.3f} s  (ts {s.first_ts} .. {s.last_ts})", highlight=False
+    )
+    console.print(
+        "venues    " + ", ".join(f"{i}={v}" for i, v in enumerate(s.venues)), highlight=False
+    )
+    console.print(
+        "instr.    "
+        + ", ".join(f"{i['symbol']} (tick {i['tick_size']}, lot {i['lot_size']})" for i in s.instruments),
+        highlight=False,
+    )
+    console.print(f"accounts  {', '.join(s.accounts)}", highlight=False)
+    if s.source:
+        console.print(f"source    {json.dumps(s.source, sort_keys=True)[:200]}", highlight=False)
+    t = Table(title="events by kind", show_edge=False)
+    t.add_column("kind")
+    t.add_column("count", justify="right")
+    t.add_column("share", justify="right")
+    for kind, n in s.counts_by_kind.items():
+        t.add_row(kind, f"{n:,}", f"{n / max(1, s.events):.1%}")
+    t.add_row("[bold]total", f"[bold]{s.events:,}", "")
+    console.print(t)
+    types = ", ".join(f"{k} {v:,}" for k, v in s.orders_by_type.items() if v)
+    console.print(f"new orders by type: {types}", highlight=False)
+    console.print(
+        f"rate      median {s.median_rate:,.0f}/s, peak {s.peak_rate:,}/s at second "
+        f"{s.peak_second} (x{s.peak_to_median:.1f} the median)",
+        highlight=False,
+    )
+    console.print(f"events/s  {sparkline(s.rate_per_second)}", highlight=False)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from hotpath_lab.scenarios.binance import import_binance_scenario
+
+    if not args.dir.is_dir():
+        raise InputError(f"{args.dir}: not a directory")
+    with progress_bar("importing binance captures") as progress:
+        result = import_binance_scenario(
+            args.dir, args.out, seed=args.seed, manifest=args.manifest, progress=progress
+        )
+    console_err.print(result.report(), highlight=False)
+    console.print(f"{result.events:,} events -> {args.out}", highlight=False)
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""What a worker records beside latency: GC pauses, CPU time, memory."""

@@ -1,0 +1,17 @@
+//! `hotpath-bench`: how the lab measures, on the Rust side.
+//!
+//! - [`clock`]: `CLOCK_MONOTONIC` in ns, the same clock as Python's `time.perf_counter_ns`;
+//! - [`pacing`]: when each event is *intended* to be dispatched (recorded, constant rate, max);
+//! - [`timing`]: preallocated per-event timestamp arrays and the stage probe that fills them;
+//! - [`recorder`]: turning those arrays into HdrHistograms, `.hgrm` and `.hlog` text.
+//!
+//! The method is written up in `docs/measurement.md`.
+#![deny(unsafe_code)]
+
+pub mod clock;
+pub mod error;
+pub mod pacing;
+pub mod recorder;
+pub mod timing;
+
+pub use error::BenchError;
