@@ -1,7 +1,8 @@
 """The ``hotpath`` command line: scenarios, runs, shadow comparison, benchmarks, results.
 
 Exit codes: 0 success; 1 a check failed (builds disagree, a gate tripped); 2 bad usage or
-options; 3 bad input (a missing or corrupt scenario, manifest or capture); 130 interrupted.
+options; 3 bad input (a missing or corrupt scenario, manifest or capture); 4 a build failed
+to run; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from hotpath_lab import __version__
-from hotpath_lab.cli import run, scenario
+from hotpath_lab.cli import bench, results, run, scenario, shadow
 from hotpath_lab.cli.common import EXIT_INPUT, EXIT_INTERRUPTED, InputError, console_err
 
 EPILOG = """exit codes:
@@ -19,6 +20,7 @@ EPILOG = """exit codes:
   1    a check failed (builds disagree, a regression gate tripped)
   2    bad usage or options
   3    bad input: missing or corrupt scenario file, manifest or capture
+  4    a build failed to run (its error output is shown)
   130  interrupted
 """
 
@@ -35,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scenario.register(sub)
     run.register(sub)
+    shadow.register(sub)
+    bench.register(sub)
+    results.register(sub)
     return parser
 
 

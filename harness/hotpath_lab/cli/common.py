@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -23,10 +24,12 @@ EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INPUT = 3
+EXIT_BUILD_FAILED = 4
 EXIT_INTERRUPTED = 130
 
-console = Console()
-console_err = Console(stderr=True)
+# Tables stay readable when output is piped or captured (CI logs), where rich would use 80.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
+console_err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
 
 ProgressCallback = Callable[[int, int], None]
 """``callback(done, total)``: units done so far out of ``total``."""

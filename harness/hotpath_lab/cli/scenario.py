@@ -77,13 +77,17 @@ def register(sub: Any) -> None:
 
 def _scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "scenario", metavar="NAME|PATH", help="manifest name (smoke, calm, volatility, ...), "
-        "a manifest .toml, or (inspect only) a scenario file"
+        "scenario",
+        metavar="NAME|PATH",
+        help="manifest name (smoke, calm, volatility, ...), "
+        "a manifest .toml, or (inspect only) a scenario file",
     )
     p.add_argument(
-        "--scale", type=_positive_float, default=1.0,
+        "--scale",
+        type=_positive_float,
+        default=1.0,
         help="multiply the scenario's size (default 1.0)",
-    )  # fmt: skip
+    )
     p.add_argument(
         "--seed", type=int, default=None, help="random seed (default: the manifest's seed)"
     )
@@ -132,7 +136,9 @@ def render_summary(s: ScenarioSummary) -> None:
     )
     console.print(
         "instr.    "
-        + ", ".join(f"{i['symbol']} (tick {i['tick_size']}, lot {i['lot_size']})" for i in s.instruments),
+        + ", ".join(
+            f"{i['symbol']} (tick {i['tick_size']}, lot {i['lot_size']})" for i in s.instruments
+        ),
         highlight=False,
     )
     console.print(f"accounts  {', '.join(s.accounts)}", highlight=False)

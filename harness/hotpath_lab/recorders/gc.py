@@ -22,9 +22,15 @@ class GcEvents:
     stop_ns: np.ndarray
     collected: np.ndarray
 
+    @classmethod
+    def empty(cls) -> GcEvents:
+        z = np.zeros(0, np.int64)
+        return cls(np.zeros(0, np.uint8), z, z, z)
+
     @property
     def pause_ns(self) -> np.ndarray:
-        return self.stop_ns - self.start_ns
+        pauses: np.ndarray = self.stop_ns - self.start_ns
+        return pauses
 
     def __len__(self) -> int:
         return len(self.start_ns)
@@ -51,7 +57,9 @@ class GcEvents:
 
     def to_csv(self, t0: int) -> str:
         lines = ["generation,start_ms,pause_us,collected"]
-        for g, s, p, c in zip(self.generation, self.start_ns, self.pause_ns, self.collected, strict=True):
+        for g, s, p, c in zip(
+            self.generation, self.start_ns, self.pause_ns, self.collected, strict=True
+        ):
             lines.append(f"{int(g)},{(int(s) - t0) / 1e6:.6f},{int(p) / 1e3:.3f},{int(c)}")
         return "\n".join(lines) + "\n"
 

@@ -21,8 +21,12 @@ class CpuSnapshot:
     def since(self, earlier: CpuSnapshot) -> dict[str, float]:
         cpu = (self.user_s - earlier.user_s) + (self.system_s - earlier.system_s)
         wall = (self.wall_ns - earlier.wall_ns) / 1e9
-        return {"cpu_s": cpu, "wall_s": wall, "user_s": self.user_s - earlier.user_s,
-                "system_s": self.system_s - earlier.system_s}  # fmt: skip
+        return {
+            "cpu_s": cpu,
+            "wall_s": wall,
+            "user_s": self.user_s - earlier.user_s,
+            "system_s": self.system_s - earlier.system_s,
+        }
 
 
 def peak_rss_bytes() -> int:

@@ -10,6 +10,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod native;
 pub mod pacing;
 pub mod recorder;
 pub mod timing;

@@ -1,5 +1,6 @@
 //! The one bridge from Rust errors to Python exceptions.
 
+use hotpath_bench::BenchError;
 use hotpath_core::CoreError;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -31,4 +32,9 @@ pub fn to_py(err: CoreError) -> PyErr {
         CoreError::Format(_) => FormatError::new_err(err.to_string()),
         CoreError::Metadata { .. } => MetadataError::new_err(err.to_string()),
     }
+}
+
+/// Converts a measurement error into a Python `ValueError`.
+pub fn bench_to_py(err: BenchError) -> PyErr {
+    PyValueError::new_err(err.to_string())
 }

@@ -1,0 +1,202 @@
+"""``hotpath bench``: one worker process per build, then one run folder with everything.
+
+The run folder is assembled in a staging directory and renamed into place at the end, so
+an interrupted or failed run leaves nothing behind and earlier runs are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hotpath_lab import environment
+from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.drivers.builds import BUILTIN
+from hotpath_lab.drivers.plugin import load_build
+from hotpath_lab.formats import EventFile
+from hotpath_lab.inspection import summarize
+from hotpath_lab.pacing import Pace
+from hotpath_lab.storage import RUN_SCHEMA, new_run_id, run_folder
+from hotpath_lab.worker import WorkerSpec
+
+PhaseProgress = Callable[[str, str, int, int], None]
+"""``progress(build, phase, done, total)``"""
+
+
+class BenchError(RuntimeError):
+    """A worker failed; the message carries its stderr."""
+
+
+@dataclass
+class BenchOptions:
+    builds: list[str]
+    pace: str = "recorded"
+    speed: float = 1.0
+    warmup: int = 50_000
+    throughput: bool = True
+    overhead: bool = True
+    interval_ns: int = 1_000_000_000
+    scale: float = 1.0
+    seed: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        Pace.parse(self.pace, self.speed)
+        if not self.builds:
+            raise ValueError("no builds selected")
+        seen = set()
+        for b in self.builds:
+            load_build(b, BUILTIN)
+            if b in seen:
+                raise ValueError(f"build {b!r} listed twice")
+            seen.add(b)
+        if self.warmup < 0:
+            raise ValueError(f"warm-up must be >= 0 events, got {self.warmup}")
+
+
+def run_bench(
+    scenario: EventFile,
+    options: BenchOptions,
+    results_root: Path,
+    *,
+    progress: PhaseProgress | None = None,
+) -> Path:
+    """Runs every build on ``scenario`` and returns the new run folder."""
+    options.validate()
+    env = environment.collect()
+    run_id = new_run_id(env["git"]["short"])
+    summary = summarize(scenario)
+    final = run_folder(results_root, summary.name or scenario.path.stem, run_id)
+    started = time.time()
+    with atomic_directory(final) as staging:
+        results = {}
+        for build in options.builds:
+            results[build] = _run_worker(build, scenario, options, staging, progress)
+        digests = {b: r["digest"] for b, r in results.items()}
+        agree = len(set(digests.values())) == 1 and all(
+            r.get("throughput", {}).get("digest", r["digest"]) == r["digest"]
+            for r in results.values()
+        )
+        run = {
+            "schema": RUN_SCHEMA,
+            "run_id": run_id,
+            "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            "duration_s": time.time() - started,
+            "scenario": {
+                "name": summary.name,
+                "path": str(scenario.path),
+                "sha256": summary.digest,
+                "events": summary.events,
+                "order_requests": summary.order_requests,
+                "market_data_events": summary.market_data_events,
+                "span_s": summary.duration_s,
+                "peak_rate_per_s": summary.peak_rate,
+                "median_rate_per_s": summary.median_rate,
+                "source": summary.source,
+            },
+            "options": asdict(options),
+            "environment": env,
+            "builds": results,
+            "digests": digests,
+            "agree": agree,
+            "ratios": ratios(results),
+        }
+        atomic_write_bytes(staging / "run.json", json.dumps(run, indent=2, sort_keys=True).encode())
+    return final
+
+
+def _run_worker(
+    build: str,
+    scenario: EventFile,
+    options: BenchOptions,
+    staging: Path,
+    progress: PhaseProgress | None,
+) -> dict[str, Any]:
+    spec = WorkerSpec(
+        build=build,
+        scenario_path=str(scenario.path),
+        out_dir=str(staging),
+        pace=options.pace,
+        speed=options.speed,
+        warmup=options.warmup,
+        throughput=options.throughput,
+        overhead=options.overhead,
+        interval_ns=options.interval_ns,
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(asdict(spec), f)
+        spec_path = Path(f.name)
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "hotpath_lab.worker", str(spec_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                msg = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if progress is not None and "progress" in msg:
+                done, total = msg["progress"]
+                progress(build, msg.get("phase", ""), int(done), int(total))
+        stderr = proc.stderr.read() if proc.stderr is not None else ""
+        code = proc.wait()
+    finally:
+        spec_path.unlink(missing_ok=True)
+    if code != 0:
+        raise BenchError(f"build {build!r} failed (exit {code}):\n{stderr.strip()[-4000:]}")
+    result_path = staging / f"{load_build(build, BUILTIN).name}.result.json"
+    result: dict[str, Any] = json.loads(result_path.read_text())
+    result_path.unlink()
+    return result
+
+
+def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
+    """``python ÷ X`` for every other build: how many times slower (or bigger) Python is."""
+    if "python" not in results:
+        return {}
+    base = results["python"]
+    out: dict[str, dict[str, float | None]] = {}
+    for name, r in results.items():
+        if name == "python":
+            continue
+        out[f"python/{name}"] = {
+            "e2e_p50": _ratio(base, r, ("latency_ns", "e2e", "p50")),
+            "e2e_p99": _ratio(base, r, ("latency_ns", "e2e", "p99")),
+            "e2e_p999": _ratio(base, r, ("latency_ns", "e2e", "p999")),
+            "e2e_max": _ratio(base, r, ("latency_ns", "e2e", "max")),
+            "tick_to_book_p99": _ratio(base, r, ("latency_ns", "tick_to_book", "p99")),
+            "throughput_orders": _inverse_ratio(base, r, ("throughput", "orders_per_s")),
+            "cpu_per_order": _ratio(base, r, ("throughput", "cpu_per_order_ns")),
+            "peak_rss": _ratio(base, r, ("memory", "peak_rss_bytes")),
+        }
+    return out
+
+
+def _get(d: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    cur: Any = d
+    for k in path:
+        if not isinstance(cur, dict) or k not in cur:
+            return None
+        cur = cur[k]
+    return float(cur) if isinstance(cur, int | float) else None
+
+
+def _ratio(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    x, y = _get(a, path), _get(b, path)
+    return x / y if x is not None and y else None
+
+
+def _inverse_ratio(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    x, y = _get(a, path), _get(b, path)
+    return y / x if x and y is not None else None

@@ -1,0 +1,126 @@
+"""``hotpath bench``: drive a scenario through the builds and keep the results."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hotpath_lab.bench import BenchError, BenchOptions, run_bench
+from hotpath_lab.cli.common import (
+    EXIT_BUILD_FAILED,
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    console,
+    console_err,
+    open_scenario,
+)
+from hotpath_lab.drivers.builds import DEFAULT_BUILDS
+from hotpath_lab.pacing import Pace, PaceError
+from hotpath_lab.storage import load_run, results_root
+from hotpath_lab.tables import render_run
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "bench",
+        help="measure the builds on a scenario",
+        description="Replay a scenario through each build in its own process (warm-up, a "
+        "timed pass under the chosen pacing, a closed-loop throughput pass, a driver-overhead "
+        "pass), record latency per stage in HDR histograms, CPU, memory and GC pauses, check "
+        "that all builds produced the same reports, and write a run folder under results/.",
+    )
+    p.add_argument(
+        "--scenario",
+        required=True,
+        metavar="NAME|PATH",
+        help="manifest name (smoke, calm, volatility, ...) or a scenario file",
+    )
+    p.add_argument(
+        "--builds",
+        default=",".join(DEFAULT_BUILDS),
+        help="comma-separated builds: python, rust-ffi, rust-native, or a plug-in "
+        "module:attribute (default: %(default)s)",
+    )
+    p.add_argument(
+        "--pace",
+        default="recorded",
+        help="recorded (open loop at the scenario's timestamps / speed), rate:N "
+        "(open loop, N events/s) or max (closed loop) (default: %(default)s)",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="time compression for --pace recorded (2 = twice as fast)",
+    )
+    p.add_argument("--scale", type=float, default=1.0, help="scenario size multiplier")
+    p.add_argument("--seed", type=int, default=None, help="scenario seed (default: manifest's)")
+    p.add_argument(
+        "--warmup",
+        type=int,
+        default=50_000,
+        help="events replayed through a throw-away engine first (default %(default)s)",
+    )
+    p.add_argument(
+        "--no-throughput", action="store_true", help="skip the closed-loop throughput pass"
+    )
+    p.add_argument(
+        "--no-overhead", action="store_true", help="skip the empty-pipeline driver overhead pass"
+    )
+    p.add_argument(
+        "--results-dir",
+        default=None,
+        help="where run folders go (default: results/, or $HOTPATH_RESULTS)",
+    )
+    p.set_defaults(handler=cmd_bench)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    try:
+        Pace.parse(args.pace, args.speed)
+    except PaceError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}")
+        return EXIT_USAGE
+    options = BenchOptions(
+        builds=[b.strip() for b in args.builds.split(",") if b.strip()],
+        pace=args.pace,
+        speed=args.speed,
+        warmup=args.warmup,
+        throughput=not args.no_throughput,
+        overhead=not args.no_overhead,
+        scale=args.scale,
+        seed=args.seed,
+    )
+    try:
+        options.validate()
+    except ValueError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}")
+        return EXIT_USAGE
+    scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console_err, transient=True) as bar:
+        tasks: dict[tuple[str, str], Any] = {}
+
+        def progress(build: str, phase: str, done: int, total: int) -> None:
+            key = (build, phase)
+            if key not in tasks:
+                tasks[key] = bar.add_task(f"{build:<12} {phase:<10}", total=total)
+            bar.update(tasks[key], completed=done, total=total)
+
+        try:
+            folder = run_bench(scenario, options, results_root(args.results_dir), progress=progress)
+        except BenchError as exc:
+            console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            return EXIT_BUILD_FAILED
+    run = load_run(folder)
+    render_run(run, console)
+    console.print(f"run folder: {folder}", highlight=False)
+    return EXIT_OK if run["agree"] else EXIT_CHECK_FAILED

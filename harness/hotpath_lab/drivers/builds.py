@@ -1,0 +1,148 @@
+"""The built-in builds: ``python``, ``rust-ffi``, ``rust-native``, and the empty pipelines
+used to measure each driver's own overhead."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from hotpath_lab.drivers.plugin import Build, Pipeline
+from hotpath_lab.formats import REPORT_DTYPE, ScenarioMeta
+from hotpath_lab.formats.meta import canonical_json
+
+NATIVE = "rust-native"
+"""The build whose whole loop runs in Rust (not driven through ``Pipeline``)."""
+
+
+class PythonPipeline:
+    """The asyncio build: the driver awaits ``OrderGateway.on_event`` for every event."""
+
+    asynchronous = True
+
+    def __init__(self, meta: ScenarioMeta, n_events: int, stage_timing: bool) -> None:
+        from hotpath_asyncio import Engine, OrderGateway, StageTimes
+
+        self._stages = StageTimes(n_events) if stage_timing else None
+        self._engine = Engine(meta, self._stages)
+        self.handle: Callable[..., Any] = OrderGateway(self._engine).on_event
+
+    def report_array(self) -> np.ndarray:
+        return self._engine.report_array()
+
+    def stage_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        if self._stages is None:
+            return None
+        a = self._stages.as_numpy()
+        return a["validated"], a["risk_checked"], a["executed"]
+
+
+class PythonBuild:
+    name = "python"
+    description = "Python asyncio build (impls/python/hotpath_asyncio), driven by the asyncio loop"
+
+    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+        return PythonPipeline(meta, n_events, stage_timing)
+
+
+class RustFfiPipeline:
+    """The Rust engine called once per event through PyO3 (the mid-migration shape)."""
+
+    asynchronous = False
+
+    def __init__(self, meta: ScenarioMeta, n_events: int, stage_timing: bool) -> None:
+        import hotpath_rs
+
+        self._engine = hotpath_rs.Engine(meta_json(meta), n_events if stage_timing else 0)
+        self.handle: Callable[..., Any] = self._engine.on_event
+
+    def report_array(self) -> np.ndarray:
+        return self._engine.report_array()
+
+    def stage_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        stamps = self._engine.stage_times()
+        if stamps is None:
+            return None
+        return stamps[0], stamps[1], stamps[2]
+
+
+class RustFfiBuild:
+    name = "rust-ffi"
+    description = "Rust engine (hotpath-core) called per event through PyO3 from the asyncio loop"
+
+    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+        return RustFfiPipeline(meta, n_events, stage_timing)
+
+
+class EmptyPipeline:
+    """Does nothing: what remains is the driver's own cost."""
+
+    asynchronous = False
+
+    def __init__(self, *_: Any) -> None:
+        self.handle: Callable[..., Any] = _ignore
+
+    def report_array(self) -> np.ndarray:
+        return np.zeros(0, REPORT_DTYPE)
+
+    def stage_times(self) -> None:
+        return None
+
+
+class EmptyAsyncPipeline(EmptyPipeline):
+    """An empty coroutine: the driver's cost when it awaits the build (as for ``python``)."""
+
+    asynchronous = True
+
+    def __init__(self, *_: Any) -> None:
+        self.handle = _ignore_async
+
+
+def _ignore(*_: int) -> None:
+    return None
+
+
+async def _ignore_async(*_: int) -> None:
+    return None
+
+
+class EmptyBuild:
+    name = "empty"
+    description = "a pipeline that does nothing (driver overhead)"
+
+    def __init__(self, asynchronous: bool = False) -> None:
+        self.asynchronous = asynchronous
+
+    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+        return EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
+
+
+class NativeBuild:
+    """Marker for ``rust-native``: the worker hands the whole replay to Rust."""
+
+    name = NATIVE
+    description = "Rust engine with the replay loop, pacing and timing in Rust, GIL released"
+
+    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+        raise TypeError("rust-native is driven natively, not through the Python loop")
+
+
+BUILTIN: dict[str, Callable[[], Build]] = {
+    "python": PythonBuild,
+    "rust-ffi": RustFfiBuild,
+    NATIVE: NativeBuild,
+    "empty": EmptyBuild,
+}
+DEFAULT_BUILDS = ("python", "rust-ffi", NATIVE)
+
+
+def meta_json(meta: ScenarioMeta) -> str:
+    """The metadata as the JSON text the Rust side parses."""
+    return canonical_json(meta.raw).decode()
+
+
+def overhead_build(build: Build) -> Build:
+    """The empty pipeline that stands in for ``build`` under the same driver."""
+    probe_async = isinstance(build, PythonBuild) or getattr(build, "asynchronous", False)
+    return EmptyBuild(asynchronous=bool(probe_async))

@@ -1,0 +1,329 @@
+"""One build, one process: warm-up, timed pass, throughput pass, overhead pass.
+
+The orchestrator (``hotpath bench``) starts ``python -m hotpath_lab.worker SPEC.json`` per
+build so that CPU time, peak RSS and GC activity belong to that build alone. Progress goes
+to stdout as JSON lines; results go to files in the spec's ``out_dir``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hotpath_lab.atomic import atomic_write_bytes
+from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, overhead_build
+from hotpath_lab.drivers.plugin import Build, load_build
+from hotpath_lab.drivers.python_loop import PassTimes, run_pass
+from hotpath_lab.formats import EventKind, ScenarioMeta, read_events, report_digest
+from hotpath_lab.outcomes import count_outcomes
+from hotpath_lab.pacing import Pace
+from hotpath_lab.recorders.gc import GcEvents, GcRecorder, tail_overlap
+from hotpath_lab.recorders.resources import CpuSnapshot, current_rss_bytes, peak_rss_bytes
+
+ORDER_KINDS = (EventKind.NEW_ORDER, EventKind.CANCEL, EventKind.REPLACE)
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    build: str
+    scenario_path: str
+    out_dir: str
+    pace: str = "recorded"
+    speed: float = 1.0
+    warmup: int = 50_000
+    throughput: bool = True
+    overhead: bool = True
+    overhead_events: int = 200_000
+    overhead_rate: float = 100_000.0
+    interval_ns: int = 1_000_000_000
+    tail_share: float = 0.001
+
+    @classmethod
+    def load(cls, path: str | Path) -> WorkerSpec:
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def emit(**fields: Any) -> None:
+    print(json.dumps(fields), flush=True)
+
+
+def progress(phase: str) -> Any:
+    def report(done: int, total: int) -> None:
+        emit(progress=[done, total], phase=phase)
+
+    return report
+
+
+@dataclass
+class PassResult:
+    times: PassTimes
+    reports: np.ndarray
+    cpu: dict[str, float]
+    gc: GcEvents
+
+
+def run_worker(spec: WorkerSpec) -> dict[str, Any]:
+    scenario = read_events(spec.scenario_path)
+    records = scenario.records
+    meta = scenario.meta
+    kinds = np.asarray(records["kind"])
+    is_order = np.isin(kinds, ORDER_KINDS)
+    n_orders = int(is_order.sum())
+    pace = Pace.parse(spec.pace, spec.speed)
+    build = load_build(spec.build, BUILTIN)
+    rss_before = current_rss_bytes()
+
+    passes = _native_passes if build.name == NATIVE else _python_passes
+    timed, throughput, overhead = passes(build, spec, meta, records, pace)
+
+    out = Path(spec.out_dir)
+    from hotpath_rs import record_timings
+
+    t = timed.times
+    rec = record_timings(
+        kinds,
+        t.intended,
+        t.start,
+        t.end,
+        t.validated,
+        t.risked,
+        t.executed,
+        t.t0,
+        spec.interval_ns,
+        time.time(),
+    )
+    name = build.name
+    files = {"hlog": f"{name}.hlog", "hgrm": {}, "gc_csv": f"gc-{name}.csv"}
+    atomic_write_bytes(out / files["hlog"], rec["hlog"].encode())
+    for metric, text in rec["hgrm"].items():
+        fname = f"{name}.hgrm" if metric == "e2e" else f"{name}.{metric}.hgrm"
+        atomic_write_bytes(out / fname, text.encode())
+        files["hgrm"][metric] = fname
+    atomic_write_bytes(out / files["gc_csv"], timed.gc.to_csv(t.t0).encode())
+
+    digest = report_digest(timed.reports)
+    e2e = (t.end - t.intended).astype(np.int64)
+    gc_summary = timed.gc.summary()
+    gc_summary["tail_overlap"] = tail_overlap(
+        t.intended[is_order], t.end[is_order], e2e[is_order], timed.gc, spec.tail_share
+    )
+    result: dict[str, Any] = {
+        "build": name,
+        "description": build.description,
+        "driver": "native" if name == NATIVE else "python-asyncio-loop",
+        "events": len(records),
+        "order_requests": n_orders,
+        "digest": digest,
+        "reports": len(timed.reports),
+        "outcomes": count_outcomes(timed.reports).to_json(),
+        "latency_ns": rec["summaries"],
+        "timed_pass": {
+            **timed.cpu,
+            "pace": pace.spec,
+            "speed": spec.speed,
+            "wait_s": t.wait_ns / 1e9,
+            "busy_cpu_utilisation": max(0.0, timed.cpu["cpu_s"] - t.wait_ns / 1e9)
+            / max(timed.cpu["wall_s"], 1e-9),
+            "late_dispatch_ns": _late_dispatch(t),
+        },
+        "gc": gc_summary,
+        "memory": {
+            "rss_before_bytes": rss_before,
+            "peak_rss_bytes": peak_rss_bytes(),
+            "timing_arrays_bytes": t.nbytes,
+        },
+        "warmup_events": min(spec.warmup, len(records)),
+        "files": files,
+    }
+    if throughput is not None:
+        tp_digest = report_digest(throughput.reports)
+        result["throughput"] = {
+            **throughput.cpu,
+            "events_per_s": len(records) / max(throughput.cpu["wall_s"], 1e-12),
+            "orders_per_s": n_orders / max(throughput.cpu["wall_s"], 1e-12),
+            "cpu_per_order_ns": throughput.cpu["cpu_s"] * 1e9 / max(1, n_orders),
+            "cpu_per_event_ns": throughput.cpu["cpu_s"] * 1e9 / max(1, len(records)),
+            "digest": tp_digest,
+            "gc": throughput.gc.summary(),
+        }
+    if overhead is not None:
+        o = overhead.times
+        lat = (o.end - o.intended).astype(np.int64)
+        svc = (o.end - o.start).astype(np.int64)
+        result["overhead_ns"] = {
+            "events": len(lat),
+            "rate_per_s": spec.overhead_rate,
+            "latency": _quick_summary(lat),
+            "service": _quick_summary(svc),
+        }
+    return result
+
+
+MAX = Pace.parse("max")
+
+
+def _python_passes(
+    build: Build, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+) -> tuple[PassResult, PassResult | None, PassResult | None]:
+    n = len(records)
+
+    def one_pass(
+        p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
+    ) -> tuple[PassTimes, np.ndarray]:
+        chosen = overhead_build(build) if empty else build
+        pipeline = chosen.create(meta, n, stage_timing=stage_timing)
+        times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
+        return times, pipeline.report_array()
+
+    return _passes(one_pass, spec, pace)
+
+
+def _native_passes(
+    build: Build, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+) -> tuple[PassResult, PassResult | None, PassResult | None]:
+    import hotpath_rs
+
+    mj = meta_json(meta)
+
+    def one_pass(
+        p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
+    ) -> tuple[PassTimes, np.ndarray]:
+        rate = p.speed if p.kind == "recorded" else p.per_sec
+        with native_progress(phase) as tracker:
+            out = hotpath_rs.native_run(
+                mj,
+                records,
+                p.kind,
+                rate,
+                stage_timing=stage_timing,
+                limit=limit,
+                empty=empty,
+                progress=tracker,
+            )
+        times = PassTimes(
+            t0=int(out["t0"]),
+            intended=out["intended"],
+            start=out["start"],
+            end=out["end"],
+            validated=out["validated"],
+            risked=out["risked"],
+            executed=out["executed"],
+            wait_ns=int(out["wait_ns"]),
+        )
+        return times, out["reports"]
+
+    return _passes(one_pass, spec, pace)
+
+
+PassFn = Callable[..., tuple[PassTimes, np.ndarray]]
+
+
+def _passes(
+    one_pass: PassFn, spec: WorkerSpec, pace: Pace
+) -> tuple[PassResult, PassResult | None, PassResult | None]:
+    """Warm-up (discarded), timed pass, throughput pass, overhead pass; fresh engine each."""
+    if spec.warmup > 0:
+        one_pass(MAX, "warmup", stage_timing=False, limit=spec.warmup)
+    timed = _timed(lambda: one_pass(pace, "timed", stage_timing=True))
+    throughput = None
+    if spec.throughput and pace.open_loop:
+        throughput = _timed(lambda: one_pass(MAX, "throughput", stage_timing=False))
+    overhead = None
+    if spec.overhead:
+        rate = Pace.parse(f"rate:{spec.overhead_rate}")
+        times, reports = one_pass(
+            rate, "overhead", stage_timing=False, limit=spec.overhead_events, empty=True
+        )
+        overhead = PassResult(times, reports, {}, GcEvents.empty())
+    return timed, throughput, overhead
+
+
+def _timed(run: Callable[[], tuple[PassTimes, np.ndarray]]) -> PassResult:
+    """Runs one pass with GC events and CPU time recorded around it."""
+    gc.collect()
+    recorder = GcRecorder()
+    recorder.start()
+    before = CpuSnapshot.take()
+    times, reports = run()
+    after = CpuSnapshot.take()
+    events = recorder.stop()
+    return PassResult(times, reports, after.since(before), events)
+
+
+@contextlib.contextmanager
+def native_progress(phase: str) -> Iterator[Any]:
+    """A progress counter the native loop bumps while a thread reports it to the parent."""
+    import hotpath_rs
+
+    tracker = hotpath_rs.ReplayProgress()
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.wait(0.25):
+            done, total = tracker.snapshot()
+            emit(progress=[done, total], phase=phase)
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield tracker
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _late_dispatch(t: PassTimes) -> dict[str, float]:
+    late = t.start.astype(np.int64) - t.intended.astype(np.int64)
+    if len(late) == 0:
+        return {"p50": 0.0, "p99": 0.0, "max": 0.0}
+    return {
+        "p50": float(np.percentile(late, 50)),
+        "p99": float(np.percentile(late, 99)),
+        "max": float(late.max()),
+    }
+
+
+def _quick_summary(values: np.ndarray) -> dict[str, float]:
+    if len(values) == 0:
+        return {}
+    q = np.percentile(values, [50, 90, 99, 99.9])
+    return {
+        "count": len(values),
+        "min": float(values.min()),
+        "p50": float(q[0]),
+        "p90": float(q[1]),
+        "p99": float(q[2]),
+        "p999": float(q[3]),
+        "max": float(values.max()),
+        "mean": float(values.mean()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m hotpath_lab.worker SPEC.json", file=sys.stderr)
+        return 2
+    spec = WorkerSpec.load(args[0])
+    gc.collect()
+    result = run_worker(spec)
+    atomic_write_bytes(
+        Path(spec.out_dir) / f"{result['build']}.result.json",
+        json.dumps(result, indent=2, sort_keys=True).encode(),
+    )
+    emit(done=True, build=result["build"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+//! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
+
+use hotpath_bench::clock::monotonic_ns;
+use hotpath_bench::native::Pipeline;
+use hotpath_core::digest::report_digest;
+use hotpath_core::engine::{Engine, NoProbe, StageProbe};
+use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+
+use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
+use crate::error::to_py;
+
+/// Stage stamps kept inside the engine object for per-event (FFI) use.
+struct Stamps {
+    validated: Vec<u64>,
+    risked: Vec<u64>,
+    executed: Vec<u64>,
+    index: usize,
+}
+
+impl StageProbe for Stamps {
+    #[inline]
+    fn validated(&mut self) {
+        if let Some(s) = self.validated.get_mut(self.index) {
+            *s = monotonic_ns();
+        }
+    }
+    #[inline]
+    fn risk_checked(&mut self) {
+        if let Some(s) = self.risked.get_mut(self.index) {
+            *s = monotonic_ns();
+        }
+    }
+    #[inline]
+    fn executed(&mut self) {
+        if let Some(s) = self.executed.get_mut(self.index) {
+            *s = monotonic_ns();
+        }
+    }
+}
+
+/// The order hot path engine (validation → risk → execution), one instance per session.
+#[pyclass(name = "Engine", module = "hotpath_rs._native", unsendable)]
+pub struct PyEngine {
+    engine: Engine,
+    reports: Vec<ReportRecord>,
+    stamps: Option<Stamps>,
+}
+
+#[pymethods]
+impl PyEngine {
+    /// `Engine(meta_json, stage_events=0)`: `stage_events > 0` preallocates stage stamps
+    /// for that many events.
+    #[new]
+    #[pyo3(signature = (meta_json, stage_events = 0))]
+    fn new(meta_json: &str, stage_events: usize) -> PyResult<Self> {
+        let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
+        let engine = Engine::new(&meta).map_err(to_py)?;
+        let stamps = (stage_events > 0).then(|| Stamps {
+            validated: vec![0; stage_events],
+            risked: vec![0; stage_events],
+            executed: vec![0; stage_events],
+            index: 0,
+        });
+        Ok(PyEngine { engine, reports: Vec::with_capacity(1 << 16), stamps })
+    }
+
+    /// Handles one event given as its record fields (`EVENT_STRUCT` order).
+    #[allow(clippy::too_many_arguments)]
+    fn on_event(
+        &mut self,
+        index: u64,
+        ts: u64,
+        id: u64,
+        orig_id: u64,
+        price: i64,
+        qty: i64,
+        instrument: u16,
+        account: u16,
+        kind: u8,
+        side: u8,
+        order_type: u8,
+        venue: u8,
+    ) {
+        let ev = EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
+        match &mut self.stamps {
+            Some(stamps) => {
+                stamps.index = usize::try_from(index).unwrap_or(usize::MAX);
+                self.engine.on_event(index, &ev, &mut self.reports, stamps);
+            }
+            None => self.engine.on_event(index, &ev, &mut self.reports, &mut NoProbe),
+        }
+    }
+
+    /// Replays a buffer of event records (a uint8 view of an `EVENT_DTYPE` array) in
+    /// place with the GIL released; event indexes start at `first_index`.
+    #[pyo3(signature = (records, first_index = 0))]
+    fn replay(&mut self, py: Python<'_>, records: PyReadonlyArray1<'_, u8>, first_index: u64) -> PyResult<()> {
+        let evs = events(&records)?;
+        let (engine, reports) = (&mut self.engine, &mut self.reports);
+        py.detach(|| {
+            for (i, ev) in evs.iter().enumerate() {
+                Pipeline::on_event(engine, first_index + i as u64, ev, reports, &mut NoProbe);
+            }
+        });
+        Ok(())
+    }
+
+    /// Every report so far as raw bytes (`REPORT_DTYPE` records).
+    fn report_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
+        reports_to_numpy(py, &self.reports)
+    }
+
+    /// Number of reports so far.
+    fn report_count(&self) -> usize {
+        self.reports.len()
+    }
+
+    /// SHA-256 of the report stream so far.
+    fn digest(&self) -> String {
+        report_digest(&self.reports)
+    }
+
+    /// `(validated, risk_checked, executed)` stamps as uint64 arrays, or None.
+    #[allow(clippy::type_complexity)]
+    fn stage_times<'py>(
+        &mut self,
+        py: Python<'py>,
+    ) -> Option<(Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>)> {
+        let s = self.stamps.as_mut()?;
+        Some((
+            u64s_to_numpy(py, s.validated.clone()),
+            u64s_to_numpy(py, s.risked.clone()),
+            u64s_to_numpy(py, s.executed.clone()),
+        ))
+    }
+}

@@ -1,0 +1,114 @@
+//! The `rust-native` build: paced, timed replay entirely in Rust with the GIL released.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use hotpath_bench::native::{run, EmptyPipeline, NativeRun, Progress};
+use hotpath_bench::pacing::Pace;
+use hotpath_bench::recorder::summarize;
+use hotpath_core::engine::{Engine, NoProbe};
+use hotpath_core::format::{ReportRecord, ScenarioMeta};
+use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
+use crate::error::{bench_to_py, to_py};
+use crate::recording::summary_dict;
+
+/// A counter the native loop updates while Python polls it from another thread.
+#[pyclass(name = "ReplayProgress", module = "hotpath_rs._native", frozen)]
+#[derive(Default)]
+pub struct PyReplayProgress(Arc<Progress>);
+
+#[pymethods]
+impl PyReplayProgress {
+    #[new]
+    fn new() -> Self {
+        Self::default()
+    }
+
+    /// `(done, total)` events.
+    fn snapshot(&self) -> (u64, u64) {
+        (self.0.done.load(Ordering::Relaxed), self.0.total.load(Ordering::Relaxed))
+    }
+}
+
+/// `native_run(meta_json, records, pace, rate, *, stage_timing, limit, empty, progress)`.
+///
+/// `records` is a uint8 view of an `EVENT_DTYPE` array; `pace` is `recorded` (rate =
+/// speed), `rate` (rate = events/s) or `max`. Returns a dict of numpy arrays and figures.
+#[pyfunction]
+#[pyo3(signature = (meta_json, records, pace, rate, *, stage_timing = true, limit = None, empty = false, progress = None))]
+#[allow(clippy::too_many_arguments)]
+pub fn native_run<'py>(
+    py: Python<'py>,
+    meta_json: &str,
+    records: PyReadonlyArray1<'py, u8>,
+    pace: &str,
+    rate: f64,
+    stage_timing: bool,
+    limit: Option<usize>,
+    empty: bool,
+    progress: Option<&Bound<'py, PyReplayProgress>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let pace = match pace {
+        "recorded" => Pace::parse("recorded", rate),
+        "rate" => Pace::parse(&format!("rate:{rate}"), 1.0),
+        other => Pace::parse(other, 1.0),
+    }
+    .map_err(bench_to_py)?;
+    let evs = events(&records)?;
+    let evs = &evs[..limit.unwrap_or(evs.len()).min(evs.len())];
+    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
+    let tracker = progress.map(|p| Arc::clone(&p.get().0));
+    let result: Result<NativeRun, _> = if empty {
+        py.detach(|| run(&mut EmptyPipeline, evs, pace, false, tracker.as_deref()))
+    } else {
+        let mut engine = Engine::new(&meta).map_err(to_py)?;
+        py.detach(|| run(&mut engine, evs, pace, stage_timing, tracker.as_deref()))
+    };
+    let r = result.map_err(bench_to_py)?;
+    let out = PyDict::new(py);
+    out.set_item("reports", reports_to_numpy(py, &r.reports))?;
+    out.set_item("t0", r.t0)?;
+    out.set_item("wait_ns", r.wait_ns)?;
+    out.set_item("live_e2e", summary_dict(py, &summarize(&r.live_e2e))?)?;
+    let t = r.times;
+    out.set_item("intended", u64s_to_numpy(py, t.intended))?;
+    out.set_item("start", u64s_to_numpy(py, t.start))?;
+    out.set_item("end", u64s_to_numpy(py, t.end))?;
+    out.set_item("validated", u64s_to_numpy(py, t.validated))?;
+    out.set_item("risked", u64s_to_numpy(py, t.risked))?;
+    out.set_item("executed", u64s_to_numpy(py, t.executed))?;
+    Ok(out)
+}
+
+/// `replay(meta_json, records) -> report bytes`: the whole scenario through a fresh
+/// engine as fast as possible, GIL released, records read in place.
+#[pyfunction]
+pub fn replay<'py>(
+    py: Python<'py>,
+    meta_json: &str,
+    records: PyReadonlyArray1<'py, u8>,
+) -> PyResult<Bound<'py, PyArray1<u8>>> {
+    let evs = events(&records)?;
+    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
+    let mut engine = Engine::new(&meta).map_err(to_py)?;
+    let reports = py.detach(|| {
+        let mut out: Vec<ReportRecord> = Vec::with_capacity(evs.len() / 2 + 16);
+        for (i, ev) in evs.iter().enumerate() {
+            engine.on_event(i as u64, ev, &mut out, &mut NoProbe);
+        }
+        out
+    });
+    Ok(reports_to_numpy(py, &reports))
+}
+
+/// Register the module's native-replay functions.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyReplayProgress>()?;
+    m.add_function(wrap_pyfunction!(native_run, m)?)?;
+    m.add_function(wrap_pyfunction!(replay, m)?)?;
+    Ok(())
+}
