@@ -133,24 +133,30 @@ def _run_worker(
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(asdict(spec), f)
         spec_path = Path(f.name)
+    # stderr goes to a file, not a pipe: a chatty worker cannot block on a full pipe while
+    # the parent is busy reading progress lines from stdout
     try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "hotpath_lab.worker", str(spec_path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            try:
-                msg = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if progress is not None and "progress" in msg:
-                done, total = msg["progress"]
-                progress(build, msg.get("phase", ""), int(done), int(total))
-        stderr = proc.stderr.read() if proc.stderr is not None else ""
-        code = proc.wait()
+        with (
+            tempfile.TemporaryFile("w+") as errors,
+            subprocess.Popen(
+                [sys.executable, "-m", "hotpath_lab.worker", str(spec_path)],
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            ) as proc,
+        ):
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                try:
+                    msg = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if progress is not None and "progress" in msg:
+                    done, total = msg["progress"]
+                    progress(build, msg.get("phase", ""), int(done), int(total))
+            code = proc.wait()
+            errors.seek(0)
+            stderr = errors.read()
     finally:
         spec_path.unlink(missing_ok=True)
     if code != 0:
