@@ -20,6 +20,8 @@ def golden_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Tests never read or fill the user's scenario cache."""
     monkeypatch.setenv("HOTPATH_CACHE", str(tmp_path_factory.getbasetemp() / "hotpath-cache"))

@@ -50,7 +50,9 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
     if target.exists():
         raise FileExistsError(f"{target} already exists")
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    )
     os.chmod(staging, 0o777 & ~_umask())
     try:
         yield staging

@@ -18,7 +18,9 @@ def collect(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     env: dict[str, Any] = {
         "cpu_model": _cpu_model(),
         "cpu_count": os.cpu_count(),
-        "cpu_affinity": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "cpu_affinity": sorted(os.sched_getaffinity(0))
+        if hasattr(os, "sched_getaffinity")
+        else None,
         "kernel": platform.release(),
         "os": _os_release(),
         "machine": platform.machine(),

@@ -102,4 +102,6 @@ def sparkline(values: list[int], width: int = 60) -> str:
     cols = np.array_split(arr, min(width, len(arr)))
     peaks = np.array([c.max() for c in cols])
     top = peaks.max() or 1.0
-    return "".join(blocks[min(len(blocks) - 1, int(p / top * (len(blocks) - 1) + 0.5))] for p in peaks)
+    return "".join(
+        blocks[min(len(blocks) - 1, int(p / top * (len(blocks) - 1) + 0.5))] for p in peaks
+    )

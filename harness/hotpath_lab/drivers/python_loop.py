@@ -85,7 +85,7 @@ async def _drive(
     offsets: np.ndarray | None,
     progress: ProgressFn | None,
 ) -> PassTimes:
-    buf = memoryview(np.ascontiguousarray(records[:n])).cast("B")
+    buf = np.ascontiguousarray(records[:n]).view(np.uint8).data
     unpack = EVENT_STRUCT.unpack_from
     size = EVENT_STRUCT.size
     perf = time.perf_counter_ns

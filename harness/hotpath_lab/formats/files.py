@@ -86,7 +86,7 @@ def encode_file(magic: bytes, metadata: bytes, records: np.ndarray) -> list[byte
     record_size = records.dtype.itemsize
     header = _HEADER.pack(magic, FORMAT_VERSION, record_size, offset, len(records), len(metadata))
     pad = b"\0" * (offset - HEADER_SIZE - len(metadata))
-    return [header, metadata, pad, memoryview(np.ascontiguousarray(records)).cast("B")]
+    return [header, metadata, pad, np.ascontiguousarray(records).view(np.uint8).data]
 
 
 def write_events(path: str | os.PathLike[str], meta: dict[str, Any], records: np.ndarray) -> None:
@@ -159,7 +159,10 @@ def check_events(name: str, records: np.ndarray, data_offset: int = 0) -> None:
     if first_kind is not None and (first_back is None or first_kind <= first_back):
         i = first_kind
         raise FormatError(
-            name, f"unknown event kind {int(records['kind'][i])}", index=i, offset=data_offset + i * size
+            name,
+            f"unknown event kind {int(records['kind'][i])}",
+            index=i,
+            offset=data_offset + i * size,
         )
     if first_back is not None:
         i = first_back
@@ -206,7 +209,11 @@ def _parse_header(name: str, buf: mmap.mmap | bytes, magic: bytes, record_size: 
         other = REPORT_MAGIC if magic == EVENT_MAGIC else EVENT_MAGIC
         hint = ""
         if got_magic == other:
-            hint = " (this is a report file)" if other == REPORT_MAGIC else " (this is a scenario file)"
+            hint = (
+                " (this is a report file)"
+                if other == REPORT_MAGIC
+                else " (this is a scenario file)"
+            )
         raise FormatError(name, f"bad magic {got_magic!r}, expected {magic!r}{hint}", offset=0)
     if version != FORMAT_VERSION:
         raise FormatError(
@@ -234,6 +241,7 @@ def _parse_header(name: str, buf: mmap.mmap | bytes, magic: bytes, record_size: 
         )
     if size > end:
         raise FormatError(
-            name, f"{size - end} trailing bytes after the last record, which ends at byte offset {end}"
+            name,
+            f"{size - end} trailing bytes after the last record, which ends at byte offset {end}",
         )
     return Header(got_magic, offset, count, meta_len)

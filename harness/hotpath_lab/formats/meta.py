@@ -156,10 +156,10 @@ def _parse(d: dict[str, Any], file: str) -> ScenarioMeta:
             )
             for i, x in enumerate(instruments_raw)
         )
-        venues = tuple(VenueMeta(id=i, name=str(x.get("name", ""))) for i, x in enumerate(venues_raw))
-        accounts = tuple(
-            _account(i, x, len(instruments)) for i, x in enumerate(accounts_raw)
+        venues = tuple(
+            VenueMeta(id=i, name=str(x.get("name", ""))) for i, x in enumerate(venues_raw)
         )
+        accounts = tuple(_account(i, x, len(instruments)) for i, x in enumerate(accounts_raw))
     except MetadataError as exc:
         raise MetadataError(f"{file}: metadata: {exc}") from None
     return ScenarioMeta(

@@ -1,0 +1,78 @@
+"""Type stubs for the compiled extension ``hotpath_rs._native`` (hand-written).
+
+Buffers of event records are passed as a contiguous ``uint8`` view of an ``EVENT_DTYPE``
+array; reports come back as ``uint8`` arrays to be viewed as ``REPORT_DTYPE``.
+"""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+BUILD_PROFILE: str
+
+class FormatError(ValueError):
+    """A record file or buffer breaks docs/formats.md."""
+
+class MetadataError(ValueError):
+    """Scenario metadata is not a usable configuration."""
+
+class Engine:
+    """The order hot path engine; one instance per session."""
+
+    def __init__(self, meta_json: str, stage_events: int = 0) -> None: ...
+    def on_event(
+        self,
+        index: int,
+        ts: int,
+        id: int,
+        orig_id: int,
+        price: int,
+        qty: int,
+        instrument: int,
+        account: int,
+        kind: int,
+        side: int,
+        order_type: int,
+        venue: int,
+        /,
+    ) -> None: ...
+    def replay(self, records: npt.NDArray[np.uint8], first_index: int = 0) -> None: ...
+    def report_bytes(self) -> npt.NDArray[np.uint8]: ...
+    def report_count(self) -> int: ...
+    def digest(self) -> str: ...
+    def stage_times(
+        self,
+    ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None: ...
+
+class ReplayProgress:
+    """Progress of a native pass, polled from another thread."""
+
+    def __init__(self) -> None: ...
+    def snapshot(self) -> tuple[int, int]: ...
+
+def native_run(
+    meta_json: str,
+    records: npt.NDArray[np.uint8],
+    pace: str,
+    rate: float,
+    *,
+    stage_timing: bool = True,
+    limit: int | None = None,
+    empty: bool = False,
+    progress: ReplayProgress | None = None,
+) -> dict[str, Any]: ...
+def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]: ...
+def record_timings(
+    kinds: npt.NDArray[np.uint8],
+    intended: npt.NDArray[np.uint64],
+    start: npt.NDArray[np.uint64],
+    end: npt.NDArray[np.uint64],
+    validated: npt.NDArray[np.uint64],
+    risked: npt.NDArray[np.uint64],
+    executed: npt.NDArray[np.uint64],
+    t0: int,
+    interval_ns: int,
+    start_epoch_s: float,
+) -> dict[str, Any]: ...
