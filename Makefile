@@ -13,7 +13,8 @@ export PYO3_PYTHON := $(abspath $(PY))
 
 SCENARIO ?= smoke
 SCALE    ?= 1
-SEED     ?= 1
+SEED     ?=
+SEED_ARG := $(if $(SEED),--seed $(SEED),)
 BUILDS   ?= python,rust-ffi,rust-native
 PACE     ?= recorded
 SPEED    ?= 1
@@ -22,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench scenario clean lock
+.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all clean lock
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -64,12 +65,36 @@ fmt: setup ## Format Rust and Python sources in place
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-scenario: setup ## Build (or reuse from cache) a scenario file: make scenario SCENARIO=volatility [SCALE=1] [SEED=1]
-	$(HOTPATH) scenario build $(SCENARIO) --scale $(SCALE) --seed $(SEED)
-	$(HOTPATH) scenario inspect $(SCENARIO) --scale $(SCALE) --seed $(SEED)
+scenario: setup ## Build (or reuse from cache) a scenario file: make scenario SCENARIO=volatility [SCALE=1] [SEED=n]
+	$(HOTPATH) scenario build $(SCENARIO) --scale $(SCALE) $(SEED_ARG)
+	$(HOTPATH) scenario inspect $(SCENARIO) --scale $(SCALE) $(SEED_ARG)
 
 bench: setup ## Drive a scenario through every build: make bench SCENARIO=volatility [BUILDS=...] [PACE=...] [SPEED=...]
-	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) --seed $(SEED) --builds $(BUILDS) --pace $(PACE) --speed $(SPEED)
+	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(BUILDS) --pace $(PACE) --speed $(SPEED)
+
+BUILD ?= $(BUILDS)
+profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]
+	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(BUILD) --pace $(PACE) --speed $(SPEED) --profile
+
+shadow: setup ## Check that every build gives identical reports: make shadow SCENARIO=volatility [SCALE=...]
+	$(HOTPATH) shadow --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG)
+
+SHADOW_SCALE ?= 0.1
+SHARED_DATA  ?= ../shared/data/binance-20240808
+shadow-all: setup ## Shadow on every scenario at SHADOW_SCALE, and on the Binance import if the data is present
+	for s in smoke calm volatility flash-crash multi-venue; do \
+	  $(HOTPATH) shadow --scenario $$s --scale $(SHADOW_SCALE) || exit 1; \
+	done
+	if [ -d "$(SHARED_DATA)" ]; then \
+	  $(HOTPATH) scenario import binance $(SHARED_DATA) --out $(VENV)/binance-import.hpe && \
+	  $(HOTPATH) shadow --scenario $(VENV)/binance-import.hpe; \
+	else echo "shadow-all: $(SHARED_DATA) absent, Binance import skipped"; fi
+
+bench-rust: ## Criterion benchmarks of the Rust engine (per stage, end to end)
+	cargo bench -p hotpath-core
+
+bench-py: setup ## pytest-benchmark figures of the Python build (per-stage cost on calm)
+	$(PY) -m pytest -m benchmark -q -p no:randomly --benchmark-only
 
 lock: $(VENV)/bin/python ## Re-pin Python dependencies into requirements/lock.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^hotpath' > requirements/lock.txt

@@ -23,6 +23,8 @@ from hotpath_lab.drivers.plugin import load_build
 from hotpath_lab.formats import EventFile
 from hotpath_lab.inspection import summarize
 from hotpath_lab.pacing import Pace
+from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
+from hotpath_lab.profiling.profile_pass import ProfileOptions, profile_builds
 from hotpath_lab.storage import RUN_SCHEMA, new_run_id, run_folder
 from hotpath_lab.worker import WorkerSpec
 
@@ -46,6 +48,10 @@ class BenchOptions:
     scale: float = 1.0
     seed: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    profile: bool = False
+    """After the timed workers, a separate py-spy pass per build (``hotpath_lab.profiling``)."""
+    profile_seconds: float = 5.0
+    profile_rate_hz: int = 250
 
     def validate(self) -> None:
         Pace.parse(self.pace, self.speed)
@@ -59,6 +65,8 @@ class BenchOptions:
             seen.add(b)
         if self.warmup < 0:
             raise ValueError(f"warm-up must be >= 0 events, got {self.warmup}")
+        if self.profile and not (self.profile_seconds > 0 and self.profile_rate_hz > 0):
+            raise ValueError("--profile-seconds and --profile-rate must be positive")
 
 
 def run_bench(
@@ -79,6 +87,16 @@ def run_bench(
         results = {}
         for build in options.builds:
             results[build] = _run_worker(build, scenario, options, staging, progress)
+        profiles = None
+        if options.profile:  # never during the timed pass: a pass of its own, per build
+            profile_options = ProfileOptions(
+                seconds=options.profile_seconds,
+                rate_hz=options.profile_rate_hz,
+                warmup=options.warmup,
+            )
+            profiles = profile_builds(
+                scenario.path, options.builds, staging, profile_options, results, progress
+            )
         digests = {b: r["digest"] for b, r in results.items()}
         agree = len(set(digests.values())) == 1 and all(
             r.get("throughput", {}).get("digest", r["digest"]) == r["digest"]
@@ -108,7 +126,14 @@ def run_bench(
             "agree": agree,
             "ratios": ratios(results),
         }
+        if profiles is not None:
+            run["profiles"] = profiles
         atomic_write_bytes(staging / "run.json", json.dumps(run, indent=2, sort_keys=True).encode())
+        # imported here, not at the top: pandas and matplotlib would swell this process, and
+        # a worker's ru_maxrss starts from its parent's resident size at fork
+        from hotpath_lab.reporting.report import write_report_safely
+
+        write_report_safely(staging, results_root)  # report.md + plots/, inside the staging dir
     return final
 
 
@@ -144,6 +169,7 @@ def _run_worker(
                 stderr=errors,
                 text=True,
             ) as proc,
+            sample_cpu(proc.pid) as cpu,  # /proc/<pid> read from here, every 100 ms
         ):
             assert proc.stdout is not None
             for line in proc.stdout:
@@ -151,10 +177,13 @@ def _run_worker(
                     msg = json.loads(line)
                 except json.JSONDecodeError:
                     continue
+                if "progress" in msg:
+                    cpu.mark_phase(msg.get("phase", ""))
                 if progress is not None and "progress" in msg:
                     done, total = msg["progress"]
                     progress(build, msg.get("phase", ""), int(done), int(total))
             code = proc.wait()
+            cpu_trace = cpu.stop()
             errors.seek(0)
             stderr = errors.read()
     finally:
@@ -164,6 +193,7 @@ def _run_worker(
     result_path = staging / f"{load_build(build, BUILTIN).name}.result.json"
     result: dict[str, Any] = json.loads(result_path.read_text())
     result_path.unlink()
+    attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
     return result
 
 

@@ -103,12 +103,13 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         time.time(),
     )
     name = build.name
-    files = {"hlog": f"{name}.hlog", "hgrm": {}, "gc_csv": f"gc-{name}.csv"}
+    hgrm_files: dict[str, str] = {}
+    files: dict[str, Any] = {"hlog": f"{name}.hlog", "hgrm": hgrm_files, "gc_csv": f"gc-{name}.csv"}
     atomic_write_bytes(out / files["hlog"], rec["hlog"].encode())
     for metric, text in rec["hgrm"].items():
         fname = f"{name}.hgrm" if metric == "e2e" else f"{name}.{metric}.hgrm"
         atomic_write_bytes(out / fname, text.encode())
-        files["hgrm"][metric] = fname
+        hgrm_files[metric] = fname
     atomic_write_bytes(out / files["gc_csv"], timed.gc.to_csv(t.t0).encode())
 
     digest = report_digest(timed.reports)
@@ -117,6 +118,12 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
     gc_summary["tail_overlap"] = tail_overlap(
         t.intended[is_order], t.end[is_order], e2e[is_order], timed.gc, spec.tail_share
     )
+    gc_summary["tail_overlap_levels"] = {  # the same at 1% / 0.1% / 0.01% (reporting.tail)
+        str(share): tail_overlap(
+            t.intended[is_order], t.end[is_order], e2e[is_order], timed.gc, share
+        )
+        for share in (0.01, 0.001, 0.0001)
+    }
     result: dict[str, Any] = {
         "build": name,
         "description": build.description,
@@ -129,6 +136,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         "latency_ns": rec["summaries"],
         "timed_pass": {
             **timed.cpu,
+            "t0_ns": t.t0,  # time 0 of the .hlog and gc/cpu CSVs (CLOCK_MONOTONIC)
             "pace": pace.spec,
             "speed": spec.speed,
             "wait_s": t.wait_ns / 1e9,

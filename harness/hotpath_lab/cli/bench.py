@@ -71,6 +71,24 @@ def register(sub: Any) -> None:
         "--no-overhead", action="store_true", help="skip the empty-pipeline driver overhead pass"
     )
     p.add_argument(
+        "--profile",
+        action="store_true",
+        help="after the timed passes, profile each build in a separate pass with py-spy: "
+        "flame graphs, speedscope files and a where-the-time-goes table (docs/profiling.md)",
+    )
+    p.add_argument(
+        "--profile-seconds",
+        type=float,
+        default=5.0,
+        help="minimum sampling time per build for --profile (default %(default)s)",
+    )
+    p.add_argument(
+        "--profile-rate",
+        type=int,
+        default=250,
+        help="py-spy samples per second for --profile (default %(default)s)",
+    )
+    p.add_argument(
         "--results-dir",
         default=None,
         help="where run folders go (default: results/, or $HOTPATH_RESULTS)",
@@ -93,6 +111,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         overhead=not args.no_overhead,
         scale=args.scale,
         seed=args.seed,
+        profile=args.profile,
+        profile_seconds=args.profile_seconds,
+        profile_rate_hz=args.profile_rate,
     )
     try:
         options.validate()
@@ -123,4 +144,5 @@ def cmd_bench(args: argparse.Namespace) -> int:
     run = load_run(folder)
     render_run(run, console)
     console.print(f"run folder: {folder}", highlight=False)
+    console.print(f"report: {folder / 'report.md'}", highlight=False)
     return EXIT_OK if run["agree"] else EXIT_CHECK_FAILED

@@ -30,7 +30,19 @@ class CpuSnapshot:
 
 
 def peak_rss_bytes() -> int:
-    """High-water mark of the resident set of this process (Linux reports KiB)."""
+    """High-water mark of this process's resident set.
+
+    ``VmHWM`` belongs to the process's own address space, which exec replaced; ``ru_maxrss``
+    would also remember the parent's resident size inherited at fork, so a worker forked
+    from a big orchestrator would look big. ``ru_maxrss`` is the fallback off Linux.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 

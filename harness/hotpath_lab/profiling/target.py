@@ -1,0 +1,143 @@
+"""The process a profiler samples: one build replaying a scenario, nothing else.
+
+``python -m hotpath_lab.profiling.target SPEC.json`` is started *by* py-spy (which the
+harness starts), never attached to: it loads the scenario, warms the build up like the
+timed worker does, then replays the whole scenario closed loop (``--pace max``) through a
+fresh engine again and again until ``seconds`` of replaying have passed, so even a small
+scenario gives enough samples. Each replay runs inside ``measured_replay``; the profile is
+cut just below that frame, leaving out interpreter start-up, imports, file reading, and
+the creation, report read-out and collection of each engine between replays.
+
+The same target runs once more without the profiler (the control): the two events-per-
+second figures give the profiler's overhead. The replay is the worker's throughput pass
+(closed loop, no stage stamps) and its report digest must equal the timed pass's: the
+profiled code is the measured code.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hotpath_lab.atomic import atomic_write_bytes
+from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json
+from hotpath_lab.drivers.plugin import Build, Pipeline, load_build
+from hotpath_lab.drivers.python_loop import run_pass
+from hotpath_lab.formats import ScenarioMeta, read_events, report_digest
+from hotpath_lab.pacing import Pace
+
+MAX = Pace.parse("max")
+
+
+@dataclass(frozen=True)
+class ProfileSpec:
+    build: str
+    scenario_path: str
+    out_path: str
+    seconds: float = 5.0
+    """Keep replaying until this much time has passed (at least one full replay)."""
+    warmup: int = 50_000
+    max_passes: int = 10_000
+
+    @classmethod
+    def load(cls, path: str | Path) -> ProfileSpec:
+        return cls(**json.loads(Path(path).read_text()))
+
+
+def measured_replay(build: Build, pipeline: Pipeline | None, mj: str, records: np.ndarray) -> Any:
+    """One closed-loop replay through a fresh engine: the only part the profile keeps.
+
+    Returns the native replay's reports (``rust-native``) or ``None``; the profile is cut
+    just below this frame (``stacks.REPLAY_FRAME``), so do not rename it alone.
+    """
+    if pipeline is None:
+        import hotpath_rs
+
+        return hotpath_rs.native_run(mj, records, "max", 1.0, stage_timing=False)["reports"]
+    run_pass(pipeline, records, MAX)
+    return None
+
+
+def replays(
+    build: Build, meta: ScenarioMeta, records: np.ndarray, seconds: float, max_passes: int
+) -> tuple[int, float, str]:
+    """Replays until ``seconds`` of replay time; (passes, replay seconds, first digest).
+
+    Creating each engine, reading its reports and collecting it afterwards happen here,
+    outside ``measured_replay``, as they happen outside the timed pass in the worker.
+    """
+    mj = meta_json(meta)
+    native = build.name == NATIVE
+    passes, busy, digest = 0, 0.0, ""
+    while passes < max(1, max_passes) and (passes == 0 or busy < seconds):
+        pipeline = None if native else build.create(meta, len(records), stage_timing=False)
+        t = time.perf_counter()
+        reports = measured_replay(build, pipeline, mj, records)
+        busy += time.perf_counter() - t
+        if passes == 0:
+            digest = report_digest(reports if pipeline is None else pipeline.report_array())
+        passes += 1
+        del pipeline, reports
+        gc.collect()
+    return passes, busy, digest
+
+
+def warm_up(build: Build, meta: ScenarioMeta, records: np.ndarray, limit: int) -> None:
+    if build.name == NATIVE:
+        import hotpath_rs
+
+        hotpath_rs.native_run(meta_json(meta), records, "max", 1.0, stage_timing=False, limit=limit)
+    else:
+        run_pass(build.create(meta, len(records), stage_timing=False), records, MAX, limit=limit)
+
+
+def run(spec: ProfileSpec) -> dict[str, Any]:
+    scenario = read_events(spec.scenario_path)
+    records, meta = scenario.records, scenario.meta
+    build = load_build(spec.build, BUILTIN)
+    if spec.warmup > 0:
+        warm_up(build, meta, records, spec.warmup)
+    gc.collect()
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    passes, busy, digest = replays(build, meta, records, spec.seconds, spec.max_passes)
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    result: dict[str, Any] = {
+        "spec": asdict(spec),
+        "passes": passes,
+        "events": passes * len(records),
+        "wall_s": wall,
+        "replay_s": busy,
+        "cpu_s": cpu,
+        "events_per_s": passes * len(records) / max(busy, 1e-12),
+        "digest": digest,
+    }
+    if build.name != "python":
+        import hotpath_rs
+
+        result["extension"] = {
+            "path": str(Path(hotpath_rs.__file__).parent),
+            "build_profile": hotpath_rs.BUILD_PROFILE,
+        }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m hotpath_lab.profiling.target SPEC.json", file=sys.stderr)
+        return 2
+    spec = ProfileSpec.load(args[0])
+    result = run(spec)
+    atomic_write_bytes(Path(spec.out_path), json.dumps(result, indent=2).encode())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""Run folders as pandas DataFrames: the one way notebooks and reports read results.
+
+Every function takes a run folder path or a run id (as ``hotpath results`` accepts) and
+returns a tidy frame with one row per observation. Latencies stay in nanoseconds (columns
+end in ``_ns``); plots and tables convert at the last moment.
+
+==================  ==========================================================
+``load_runs``       one row per (run, build): headline figures of every run
+``run_frame``       one row per (build, metric): count, min, p50 … p99.99, max, mean
+``interval_frame``  one row per (build, metric, interval) from the ``.hlog``
+``gc_frame``        one row per collection (``gc-<build>.csv``)
+``gc_summary``      one row per build, including builds with zero collections
+``cpu_frame``       one row per 100 ms CPU/RSS sample (``cpu-<build>.csv``)
+``spectrum_frame``  one row per percentile line of the ``.hgrm`` files
+``profile_frame``   one row per (build, owner): where the profiled time went
+==================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from hotpath_lab.reporting.hlog import IntervalCounts, quantiles, read_hgrm, read_interval_log
+from hotpath_lab.storage import iter_runs, load_run, resolve_run, results_root
+from hotpath_lab.tables import METRICS
+
+RunRef = str | os.PathLike[str]
+SUMMARY_COLUMNS = ("count", "min", "p50", "p90", "p99", "p999", "p9999", "max", "mean")
+INTERVAL_QUANTILES = {"p50": 0.5, "p90": 0.9, "p99": 0.99, "p999": 0.999, "max": 1.0}
+
+
+def run_path(run: RunRef, root: RunRef | None = None) -> Path:
+    """A run folder from its path, or from its run id under ``root`` (default ``results/``)."""
+    return resolve_run(run, Path(root) if root is not None else None)
+
+
+def latest_run(root: RunRef | None = None, scenario: str | None = None) -> Path:
+    """The newest complete run folder under ``root`` (default: ``results/``)."""
+    runs = list(iter_runs(results_root(root), scenario))
+    if not runs:
+        where = results_root(root)
+        raise FileNotFoundError(
+            f"no run folders under {where}" + (f" for scenario {scenario!r}" if scenario else "")
+        )
+    return runs[-1].path
+
+
+def load_runs(root: RunRef | None = None, scenario: str | None = None) -> pd.DataFrame:
+    """Headline figures of every run under ``root``, one row per (run, build), oldest first."""
+    rows = []
+    for info in iter_runs(results_root(root), scenario):
+        run = load_run(info.path)
+        for build, r in run["builds"].items():
+            rows.append(_headline(run, build, r, info.path))
+    columns = [
+        "scenario", "run_id", "created_utc", "git_sha", "dirty", "build", "agree",
+        "e2e_p50_ns", "e2e_p99_ns", "e2e_p999_ns", "e2e_max_ns", "tick_to_book_p99_ns",
+        "orders_per_s", "cpu_per_order_ns", "peak_rss_bytes", "gc_count", "gc_total_ms",
+        "gc_max_ms", "tail_in_gc_share", "path",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _headline(run: dict[str, Any], build: str, r: dict[str, Any], path: Path) -> dict[str, Any]:
+    lat = r.get("latency_ns", {})
+    e2e, t2b = lat.get("e2e", {}), lat.get("tick_to_book", {})
+    tp = r.get("throughput", {})
+    gc = r.get("gc", {})
+    return {
+        "scenario": run["scenario"]["name"],
+        "run_id": run["run_id"],
+        "created_utc": pd.Timestamp(run["created_utc"]),
+        "git_sha": run["environment"]["git"]["short"],
+        "dirty": bool(run["environment"]["git"].get("dirty")),
+        "build": build,
+        "agree": run.get("agree"),
+        "e2e_p50_ns": e2e.get("p50"),
+        "e2e_p99_ns": e2e.get("p99"),
+        "e2e_p999_ns": e2e.get("p999"),
+        "e2e_max_ns": e2e.get("max"),
+        "tick_to_book_p99_ns": t2b.get("p99"),
+        "orders_per_s": tp.get("orders_per_s"),
+        "cpu_per_order_ns": tp.get("cpu_per_order_ns"),
+        "peak_rss_bytes": r.get("memory", {}).get("peak_rss_bytes"),
+        "gc_count": gc.get("count"),
+        "gc_total_ms": gc.get("total_ms"),
+        "gc_max_ms": gc.get("max_ms"),
+        "tail_in_gc_share": gc.get("tail_overlap", {}).get("share"),
+        "path": str(path),
+    }
+
+
+def run_frame(run: RunRef) -> pd.DataFrame:
+    """Latency summary per (build, metric), in ns, from ``run.json``."""
+    data = load_run(run)
+    rows = []
+    for build, r in data["builds"].items():
+        for metric in METRICS:
+            s = r.get("latency_ns", {}).get(metric)
+            if not s or not s.get("count"):
+                continue
+            rows.append(
+                {"build": build, "metric": metric, **{k: s.get(k) for k in SUMMARY_COLUMNS}}
+            )
+    return pd.DataFrame(rows, columns=["build", "metric", *SUMMARY_COLUMNS])
+
+
+def builds_of(run: RunRef) -> list[str]:
+    return list(load_run(run)["builds"])
+
+
+def interval_counts(run: RunRef) -> dict[str, dict[str, IntervalCounts]]:
+    """``{build: {metric: IntervalCounts}}`` decoded from every ``<build>.hlog``."""
+    folder = run_path(run)
+    data = load_run(folder)
+    out = {}
+    for build, r in data["builds"].items():
+        name = r.get("files", {}).get("hlog", f"{build}.hlog")
+        if (folder / name).is_file():
+            out[build] = read_interval_log(folder / name)
+    return out
+
+
+def interval_frame(run: RunRef, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Per-interval count and percentiles (ns) for every build and metric of the ``.hlog``."""
+    rows = []
+    for build, logs in interval_counts(run).items():
+        for metric, ic in logs.items():
+            if metrics is not None and metric not in metrics:
+                continue
+            qv = quantiles(ic.values, ic.counts, list(INTERVAL_QUANTILES.values()))
+            for i in range(len(ic.start_s)):
+                total = int(ic.total[i])
+                mean = float(ic.counts[i] @ ic.values) / total if total else np.nan
+                row = {
+                    "build": build,
+                    "metric": metric,
+                    "interval": i,
+                    "start_s": ic.start_s[i],
+                    "end_s": ic.start_s[i] + ic.length_s[i],
+                    "count": total,
+                    "mean": mean,
+                }
+                row.update({k: qv[i, j] for j, k in enumerate(INTERVAL_QUANTILES)})
+                rows.append(row)
+    columns = ["build", "metric", "interval", "start_s", "end_s", "count", "mean"]
+    return pd.DataFrame(rows, columns=[*columns, *INTERVAL_QUANTILES])
+
+
+def gc_frame(run: RunRef) -> pd.DataFrame:
+    """Every collection during the timed pass: build, generation, start_ms, pause_us, collected."""
+    folder = run_path(run)
+    frames = []
+    for build, r in load_run(folder)["builds"].items():
+        name = r.get("files", {}).get("gc_csv", f"gc-{build}.csv")
+        if (folder / name).is_file():
+            df = pd.read_csv(folder / name)
+            df.insert(0, "build", build)
+            frames.append(df)
+    columns = ["build", "generation", "start_ms", "pause_us", "collected"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    non_empty = [f for f in frames if len(f)]
+    out = pd.concat(non_empty, ignore_index=True) if non_empty else frames[0].iloc[0:0]
+    return out.astype({"generation": int, "collected": int})[columns]
+
+
+def gc_summary(run: RunRef) -> pd.DataFrame:
+    """One row per build (zero collections included): the GC section of ``run.json``."""
+    rows = []
+    data = load_run(run)
+    for build, r in data["builds"].items():
+        gc = r.get("gc", {})
+        tail = gc.get("tail_overlap", {})
+        wall_s = r.get("timed_pass", {}).get("wall_s") or np.nan
+        rows.append(
+            {
+                "build": build,
+                "collections": gc.get("count", 0),
+                "gen0": gc.get("by_generation", {}).get("0", {}).get("count", 0),
+                "gen1": gc.get("by_generation", {}).get("1", {}).get("count", 0),
+                "gen2": gc.get("by_generation", {}).get("2", {}).get("count", 0),
+                "total_pause_ms": gc.get("total_ms", 0.0),
+                "max_pause_ms": gc.get("max_ms", 0.0),
+                "pause_share_of_pass": gc.get("total_ms", 0.0) / 1e3 / wall_s,
+                "slowest_orders": tail.get("slowest", 0),
+                "slowest_in_pause": tail.get("overlapped", 0),
+                "slowest_in_pause_share": tail.get("share", 0.0),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cpu_frame(run: RunRef) -> pd.DataFrame:
+    """CPU and RSS samples of each worker (``t_ms`` relative to the timed pass's ``t0``)."""
+    folder = run_path(run)
+    frames = []
+    for build, r in load_run(folder)["builds"].items():
+        name = r.get("files", {}).get("cpu_csv", f"cpu-{build}.csv")
+        if (folder / name).is_file():
+            df = pd.read_csv(folder / name, keep_default_na=False)
+            df.insert(0, "build", build)
+            frames.append(df)
+    columns = [
+        "build",
+        "t_ms",
+        "phase",
+        "cpu_pct",
+        "user_pct",
+        "system_pct",
+        "rss_bytes",
+        "threads",
+    ]
+    non_empty = [f for f in frames if len(f)]
+    return pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame(columns=columns)
+
+
+def spectrum_frame(run: RunRef) -> pd.DataFrame:
+    """The ``.hgrm`` percentile lines: build, metric, percentile (0..1), value_ns, total_count."""
+    folder = run_path(run)
+    frames = []
+    for build, r in load_run(folder)["builds"].items():
+        for metric, name in r.get("files", {}).get("hgrm", {}).items():
+            if not (folder / name).is_file():
+                continue
+            t = read_hgrm(folder / name)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "build": build,
+                        "metric": metric,
+                        "percentile": t.percentile,
+                        "value_ns": t.value_ns,
+                        "total_count": t.total_count,
+                    }
+                )
+            )
+    columns = ["build", "metric", "percentile", "value_ns", "total_count"]
+    non_empty = [f for f in frames if len(f)]
+    return pd.concat(non_empty, ignore_index=True) if non_empty else pd.DataFrame(columns=columns)
+
+
+def profile_frame(run: RunRef) -> pd.DataFrame:
+    """Where the profiled time went: one row per (build, owner) with samples and share."""
+    profiles = load_run(run).get("profiles", {}).get("builds", {})
+    rows = []
+    for build, p in profiles.items():
+        att = p.get("attribution", {})
+        total = att.get("samples", 0)
+        for owner, n in att.get("by_owner", {}).items():
+            rows.append(
+                {"build": build, "owner": owner, "samples": n, "share": n / total if total else 0}
+            )
+    return pd.DataFrame(rows, columns=["build", "owner", "samples", "share"])

@@ -1,0 +1,50 @@
+"""Everything about one run, loaded once: what the plots and the report draw from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from hotpath_lab.reporting import loader
+from hotpath_lab.reporting.hlog import IntervalCounts
+from hotpath_lab.storage import load_run
+
+
+@dataclass(frozen=True)
+class RunData:
+    folder: Path
+    run: dict[str, Any]
+    summary: pd.DataFrame
+    intervals: dict[str, dict[str, IntervalCounts]]
+    gc: pd.DataFrame
+    cpu: pd.DataFrame
+    spectrum: pd.DataFrame
+
+    @classmethod
+    def load(cls, run: loader.RunRef) -> RunData:
+        folder = loader.run_path(run)
+        return cls(
+            folder=folder,
+            run=load_run(folder),
+            summary=loader.run_frame(folder),
+            intervals=loader.interval_counts(folder),
+            gc=loader.gc_frame(folder),
+            cpu=loader.cpu_frame(folder),
+            spectrum=loader.spectrum_frame(folder),
+        )
+
+    @property
+    def builds(self) -> list[str]:
+        return list(self.run["builds"])
+
+    def build(self, name: str) -> dict[str, Any]:
+        result: dict[str, Any] = self.run["builds"][name]
+        return result
+
+    @property
+    def profiles(self) -> dict[str, Any]:
+        builds: dict[str, Any] = self.run.get("profiles", {}).get("builds", {})
+        return builds
