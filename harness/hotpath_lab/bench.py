@@ -25,11 +25,16 @@ from hotpath_lab.inspection import summarize
 from hotpath_lab.pacing import Pace
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
 from hotpath_lab.profiling.profile_pass import ProfileOptions, profile_builds
+from hotpath_lab.progress_channel import ProgressChannel
 from hotpath_lab.storage import RUN_SCHEMA, new_run_id, run_folder
 from hotpath_lab.worker import WorkerSpec
 
 PhaseProgress = Callable[[str, str, int, int], None]
 """``progress(build, phase, done, total)``"""
+
+
+POLL_S = 0.2
+"""How often the orchestrator looks at a worker's progress."""
 
 
 class BenchError(RuntimeError):
@@ -158,36 +163,38 @@ def _run_worker(
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(asdict(spec), f)
         spec_path = Path(f.name)
-    # stderr goes to a file, not a pipe: a chatty worker cannot block on a full pipe while
-    # the parent is busy reading progress lines from stdout
+    # Progress comes through shared memory, not a pipe (see progress_channel); stderr goes
+    # to a file so that a failing worker's message is kept without anyone reading a pipe.
+    channel_path = spec_path.with_suffix(".progress")
     try:
         with (
+            ProgressChannel(channel_path, create=True) as channel,
             tempfile.TemporaryFile("w+") as errors,
             subprocess.Popen(
-                [sys.executable, "-m", "hotpath_lab.worker", str(spec_path)],
-                stdout=subprocess.PIPE,
+                [sys.executable, "-m", "hotpath_lab.worker", str(spec_path), str(channel_path)],
+                stdout=subprocess.DEVNULL,
                 stderr=errors,
-                text=True,
             ) as proc,
             sample_cpu(proc.pid) as cpu,  # /proc/<pid> read from here, every 100 ms
         ):
-            assert proc.stdout is not None
-            for line in proc.stdout:
+            while True:
                 try:
-                    msg = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if "progress" in msg:
-                    cpu.mark_phase(msg.get("phase", ""))
-                if progress is not None and "progress" in msg:
-                    done, total = msg["progress"]
-                    progress(build, msg.get("phase", ""), int(done), int(total))
-            code = proc.wait()
+                    code = proc.wait(timeout=POLL_S)
+                except subprocess.TimeoutExpired:
+                    code = None
+                phase, done, total = channel.read()
+                if phase:
+                    cpu.mark_phase(phase)
+                    if progress is not None:
+                        progress(build, phase, done, total)
+                if code is not None:
+                    break
             cpu_trace = cpu.stop()
             errors.seek(0)
             stderr = errors.read()
     finally:
         spec_path.unlink(missing_ok=True)
+        channel_path.unlink(missing_ok=True)
     if code != 0:
         raise BenchError(f"build {build!r} failed (exit {code}):\n{stderr.strip()[-4000:]}")
     result_path = staging / f"{load_build(build, BUILTIN).name}.result.json"

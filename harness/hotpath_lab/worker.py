@@ -27,6 +27,7 @@ from hotpath_lab.drivers.python_loop import PassTimes, run_pass
 from hotpath_lab.formats import EventKind, ScenarioMeta, read_events, report_digest
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.pacing import Pace
+from hotpath_lab.progress_channel import ProgressChannel
 from hotpath_lab.recorders.gc import GcEvents, GcRecorder, tail_overlap
 from hotpath_lab.recorders.resources import CpuSnapshot, current_rss_bytes, peak_rss_bytes
 
@@ -53,13 +54,14 @@ class WorkerSpec:
         return cls(**json.loads(Path(path).read_text()))
 
 
-def emit(**fields: Any) -> None:
-    print(json.dumps(fields), flush=True)
+_channel: ProgressChannel | None = None
+"""Where progress goes (shared memory; never a pipe while a pass is being measured)."""
 
 
-def progress(phase: str) -> Any:
+def progress(phase: str) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
-        emit(progress=[done, total], phase=phase)
+        if _channel is not None:
+            _channel.write(phase, done, total)
 
     return report
 
@@ -275,11 +277,11 @@ def native_progress(phase: str) -> Iterator[Any]:
 
     tracker = hotpath_rs.ReplayProgress()
     stop = threading.Event()
+    report = progress(phase)
 
     def poll() -> None:
         while not stop.wait(0.25):
-            done, total = tracker.snapshot()
-            emit(progress=[done, total], phase=phase)
+            report(*tracker.snapshot())
 
     thread = threading.Thread(target=poll, daemon=True)
     thread.start()
@@ -318,18 +320,20 @@ def _quick_summary(values: np.ndarray) -> dict[str, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global _channel
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m hotpath_lab.worker SPEC.json", file=sys.stderr)
+    if len(args) not in (1, 2):
+        print("usage: python -m hotpath_lab.worker SPEC.json [PROGRESS_FILE]", file=sys.stderr)
         return 2
     spec = WorkerSpec.load(args[0])
+    if len(args) == 2:
+        _channel = ProgressChannel(args[1])
     gc.collect()
     result = run_worker(spec)
     atomic_write_bytes(
         Path(spec.out_dir) / f"{result['build']}.result.json",
         json.dumps(result, indent=2, sort_keys=True).encode(),
     )
-    emit(done=True, build=result["build"])
     return 0
 
 
