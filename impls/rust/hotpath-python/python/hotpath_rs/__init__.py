@@ -15,20 +15,28 @@ from hotpath_lab.formats import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_rs import _native
 from hotpath_rs._native import (
     BUILD_PROFILE,
+    GENERATOR,
     FormatError,
     MetadataError,
     ReplayProgress,
+    ScenarioConfigError,
     __version__,
+    generate_scenario,
+    overlay_strategy,
 )
 
 __all__ = [
     "BUILD_PROFILE",
+    "GENERATOR",
     "Engine",
     "FormatError",
     "MetadataError",
     "ReplayProgress",
+    "ScenarioConfigError",
     "__version__",
+    "generate_scenario",
     "native_run",
+    "overlay_strategy",
     "record_timings",
     "replay",
 ]

@@ -12,6 +12,12 @@ import numpy.typing as npt
 __version__: str
 BUILD_PROFILE: str
 
+GENERATOR: str
+"""``"hotpath-scenario <version>+model.<revision>"``: the scenario generator's identity."""
+
+class ScenarioConfigError(ValueError):
+    """A scenario config, scale or market stream the generator cannot use."""
+
 class FormatError(ValueError):
     """A record file or buffer breaks docs/formats.md."""
 
@@ -76,3 +82,14 @@ def record_timings(
     interval_ns: int,
     start_epoch_s: float,
 ) -> dict[str, Any]: ...
+def generate_scenario(
+    config_json: str, seed: int, scale: float = 1.0
+) -> tuple[npt.NDArray[np.uint64], str]:
+    """Generates a scenario (GIL released): six uint64 words per record (view them as
+    ``EVENT_DTYPE``) and the run's counters as JSON."""
+
+def overlay_strategy(
+    market: npt.NDArray[np.uint8], config_json: str, seed: int
+) -> tuple[npt.NDArray[np.uint64], str]:
+    """Lays the strategy over market-data records (a uint8 view of ``EVENT_DTYPE``);
+    returns words and counters like ``generate_scenario``."""
