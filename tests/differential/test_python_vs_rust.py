@@ -3,13 +3,13 @@ Python build and the Rust build (batch and per-event) must give identical report
 
 from __future__ import annotations
 
+import hotpath_rs
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from tests.hotpath_asyncio.streams import ADVERSARIAL, REALISTIC, random_scenario, scenarios
 
 import hotpath_asyncio
-import hotpath_rs
 from hotpath_lab.drivers.builds import meta_json
 from hotpath_lab.formats import EVENT_STRUCT, ScenarioMeta
 from hotpath_lab.shadow import context, describe_report, first_divergence

@@ -167,10 +167,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not args.dir.is_dir():
         raise InputError(f"{args.dir}: not a directory")
-    with progress_bar("importing binance captures") as progress:
-        result = import_binance_scenario(
-            args.dir, args.out, seed=args.seed, manifest=args.manifest, progress=progress
-        )
+    try:
+        with progress_bar("importing binance captures") as progress:
+            result = import_binance_scenario(
+                args.dir, args.out, seed=args.seed, manifest=args.manifest, progress=progress
+            )
+    except (ValueError, OSError) as exc:  # CaptureError, ManifestError, FormatError, I/O
+        raise InputError(str(exc)) from exc
     console_err.print(result.report(), highlight=False)
     console.print(f"{result.events:,} events -> {args.out}", highlight=False)
     return EXIT_OK

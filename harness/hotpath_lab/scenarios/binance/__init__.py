@@ -7,6 +7,15 @@ diff-depth streams synchronised with their REST snapshots, adds the trades, and 
 
 from hotpath_lab.scenarios.binance.capture import CaptureError
 from hotpath_lab.scenarios.binance.importer import ImportResult, import_binance
+from hotpath_lab.scenarios.binance.scenario import BinanceScenario, import_binance_scenario
 from hotpath_lab.scenarios.binance.stats import FileStats, ImportStats
 
-__all__ = ["CaptureError", "FileStats", "ImportResult", "ImportStats", "import_binance"]
+__all__ = [
+    "BinanceScenario",
+    "CaptureError",
+    "FileStats",
+    "ImportResult",
+    "ImportStats",
+    "import_binance",
+    "import_binance_scenario",
+]

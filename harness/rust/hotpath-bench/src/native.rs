@@ -26,12 +26,24 @@ const PROGRESS_EVERY: usize = 1 << 14;
 /// Something the native driver can feed events to.
 pub trait Pipeline {
     /// Handles one event completely (all of its reports emitted before returning).
-    fn on_event<S: ReportSink, P: StageProbe>(&mut self, index: u64, ev: &EventRecord, sink: &mut S, probe: &mut P);
+    fn on_event<S: ReportSink, P: StageProbe>(
+        &mut self,
+        index: u64,
+        ev: &EventRecord,
+        sink: &mut S,
+        probe: &mut P,
+    );
 }
 
 impl Pipeline for Engine {
     #[inline]
-    fn on_event<S: ReportSink, P: StageProbe>(&mut self, index: u64, ev: &EventRecord, sink: &mut S, probe: &mut P) {
+    fn on_event<S: ReportSink, P: StageProbe>(
+        &mut self,
+        index: u64,
+        ev: &EventRecord,
+        sink: &mut S,
+        probe: &mut P,
+    ) {
         Engine::on_event(self, index, ev, sink, probe);
     }
 }
@@ -144,7 +156,10 @@ pub fn run<P: Pipeline>(
         intended[i] = due;
         start[i] = s;
         end[i] = e;
-        if matches!(EventKind::from_u8(ev.kind), Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace)) {
+        if matches!(
+            EventKind::from_u8(ev.kind),
+            Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace)
+        ) {
             live_e2e.saturating_record(e.saturating_sub(due));
         }
         if i % PROGRESS_EVERY == 0 {
@@ -167,7 +182,12 @@ mod tests {
 
     fn orders(n: usize, gap_ns: u64) -> Vec<EventRecord> {
         (0..n)
-            .map(|i| EventRecord { ts: i as u64 * gap_ns, kind: EventKind::Cancel as u8, id: i as u64, ..Default::default() })
+            .map(|i| EventRecord {
+                ts: i as u64 * gap_ns,
+                kind: EventKind::Cancel as u8,
+                id: i as u64,
+                ..Default::default()
+            })
             .collect()
     }
 

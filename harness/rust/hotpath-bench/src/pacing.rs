@@ -36,8 +36,10 @@ impl Pace {
             "recorded" => Ok(Pace::Recorded { speed }),
             "max" => Ok(Pace::Max),
             _ => {
-                let rate = spec.strip_prefix("rate:").ok_or_else(|| bad("expected recorded, rate:N or max"))?;
-                let per_sec: f64 = rate.parse().map_err(|_| bad("rate must be a number of events per second"))?;
+                let rate =
+                    spec.strip_prefix("rate:").ok_or_else(|| bad("expected recorded, rate:N or max"))?;
+                let per_sec: f64 =
+                    rate.parse().map_err(|_| bad("rate must be a number of events per second"))?;
                 if per_sec.is_finite() && per_sec > 0.0 {
                     Ok(Pace::Rate { per_sec })
                 } else {

@@ -40,8 +40,14 @@ pub enum Metric {
 
 impl Metric {
     /// All metrics, in report order.
-    pub const ALL: [Metric; 6] =
-        [Metric::EndToEnd, Metric::Service, Metric::Validation, Metric::Risk, Metric::Execution, Metric::TickToBook];
+    pub const ALL: [Metric; 6] = [
+        Metric::EndToEnd,
+        Metric::Service,
+        Metric::Validation,
+        Metric::Risk,
+        Metric::Execution,
+        Metric::TickToBook,
+    ];
 
     /// Short name used as `.hlog` tag, file suffix and `run.json` key.
     pub const fn name(self) -> &'static str {
@@ -102,7 +108,8 @@ pub fn summarize(h: &Histogram<u64>) -> Summary {
 /// # Errors
 /// Never in practice (the bounds are constants); mapped to [`BenchError::Histogram`].
 pub fn new_histogram() -> Result<Histogram<u64>, BenchError> {
-    Histogram::new_with_bounds(LOWEST_NS, HIGHEST_NS, SIGFIG).map_err(|e| BenchError::Histogram(format!("{e:?}")))
+    Histogram::new_with_bounds(LOWEST_NS, HIGHEST_NS, SIGFIG)
+        .map_err(|e| BenchError::Histogram(format!("{e:?}")))
 }
 
 /// The histograms of one timed pass and its interval log.
@@ -168,12 +175,17 @@ pub fn record(
             }
             let tag = Tag::new(Metric::ALL[m].name());
             writer
-                .write_histogram(h, Duration::from_nanos(interval * interval_ns), Duration::from_nanos(interval_ns), tag)
+                .write_histogram(
+                    h,
+                    Duration::from_nanos(interval * interval_ns),
+                    Duration::from_nanos(interval_ns),
+                    tag,
+                )
                 .map_err(|e| BenchError::Histogram(format!("{e:?}")))?;
             h.reset();
             Ok(())
         };
-        for i in 0..kinds.len() {
+        for (i, &kind) in kinds.iter().enumerate() {
             let (start, end, intended) = (t.start[i], t.end[i], t.intended[i]);
             if start == 0 || end == 0 {
                 continue; // not dispatched (only possible if a pass was cut short)
@@ -189,8 +201,10 @@ pub fn record(
                 current[k].saturating_record(value);
                 Ok(())
             };
-            match EventKind::from_u8(kinds[i]) {
-                Some(EventKind::BookDelta | EventKind::Trade) => put(Metric::TickToBook, end.saturating_sub(intended))?,
+            match EventKind::from_u8(kind) {
+                Some(EventKind::BookDelta | EventKind::Trade) => {
+                    put(Metric::TickToBook, end.saturating_sub(intended))?
+                }
                 Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace) => {
                     put(Metric::EndToEnd, end.saturating_sub(intended))?;
                     put(Metric::Service, end.saturating_sub(start))?;
@@ -221,7 +235,11 @@ pub fn record(
 /// (1000.0 prints µs), 5 ticks per half distance as HdrHistogram's own tools print it.
 pub fn percentile_distribution(h: &Histogram<u64>, unit_divisor: f64) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{:>12} {:>14} {:>10} {:>14}\n", "Value", "Percentile", "TotalCount", "1/(1-Percentile)");
+    let _ = writeln!(
+        out,
+        "{:>12} {:>14} {:>10} {:>14}\n",
+        "Value", "Percentile", "TotalCount", "1/(1-Percentile)"
+    );
     let mut total = 0u64;
     if !h.is_empty() {
         for v in h.iter_quantiles(5) {
@@ -320,7 +338,7 @@ mod tests {
         let text = percentile_distribution(&h, 1000.0);
         assert!(text.starts_with("       Value     Percentile TotalCount 1/(1-Percentile)\n\n"));
         assert!(text.contains("#[Max     =     1000.447, Total count    =         1000]"), "{text}");
-        let last_data = text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).last().expect("rows");
+        let last_data = text.lines().rfind(|l| !l.starts_with('#') && !l.is_empty()).expect("rows");
         assert!(last_data.contains("1.000000000000       1000"), "{last_data}");
     }
 }

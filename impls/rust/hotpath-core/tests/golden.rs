@@ -26,7 +26,10 @@ fn golden_events_read_in_place_with_every_field() {
     assert_eq!((e[3].id, e[3].orig_id), (0x1112_1314_1516_1718, 0x0102_0304_0506_0708));
     let last = e[4];
     assert_eq!((last.id, last.orig_id, last.price, last.qty), (77, 0x0102_0304_0506_0708, -5, -7));
-    assert_eq!((last.instrument, last.account, last.side, last.order_type, last.venue), (0xABCD, 0xFEDC, 2, 3, 254));
+    assert_eq!(
+        (last.instrument, last.account, last.side, last.order_type, last.venue),
+        (0xABCD, 0xFEDC, 2, 3, 254)
+    );
     let m = f.meta();
     assert_eq!(m.instruments[0].tick_size, 10);
     assert_eq!(m.accounts[0].limits.max_order_notional, 9_000_000_000_000_000_000);

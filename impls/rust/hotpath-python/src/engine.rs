@@ -83,7 +83,8 @@ impl PyEngine {
         order_type: u8,
         venue: u8,
     ) {
-        let ev = EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
+        let ev =
+            EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
         match &mut self.stamps {
             Some(stamps) => {
                 stamps.index = usize::try_from(index).unwrap_or(usize::MAX);
@@ -96,7 +97,12 @@ impl PyEngine {
     /// Replays a buffer of event records (a uint8 view of an `EVENT_DTYPE` array) in
     /// place with the GIL released; event indexes start at `first_index`.
     #[pyo3(signature = (records, first_index = 0))]
-    fn replay(&mut self, py: Python<'_>, records: PyReadonlyArray1<'_, u8>, first_index: u64) -> PyResult<()> {
+    fn replay(
+        &mut self,
+        py: Python<'_>,
+        records: PyReadonlyArray1<'_, u8>,
+        first_index: u64,
+    ) -> PyResult<()> {
         let evs = events(&records)?;
         let (engine, reports) = (&mut self.engine, &mut self.reports);
         py.detach(|| {
