@@ -1,5 +1,7 @@
 """Shared pytest fixtures: repository paths and the shared-data location."""
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +21,14 @@ def golden_dir() -> Path:
     return GOLDEN
 
 
-@pytest.fixture(autouse=True)
-def _isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Tests never read or fill the user's scenario cache."""
-    monkeypatch.setenv("HOTPATH_CACHE", str(tmp_path_factory.getbasetemp() / "hotpath-cache"))
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read or fill the user's scenario cache (session-wide, so module-scoped
+    fixtures that build scenarios see it too)."""
+    old = os.environ.get("HOTPATH_CACHE")
+    os.environ["HOTPATH_CACHE"] = str(tmp_path_factory.getbasetemp() / "hotpath-cache")
+    yield
+    if old is None:
+        os.environ.pop("HOTPATH_CACHE", None)
+    else:
+        os.environ["HOTPATH_CACHE"] = old

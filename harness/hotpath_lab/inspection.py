@@ -33,9 +33,14 @@ class ScenarioSummary:
     rate_per_second: list[int] = field(repr=False)
     """Events in each whole second from the first event (the burst shows here)."""
     median_rate: float
+    quiet_rate: float
+    """10th percentile of the per-second rates: the calm baseline."""
     peak_rate: int
     peak_second: int
     peak_to_median: float
+    peak_to_quiet: float
+    peak_100ms_rate: int
+    """The busiest 100 ms window, as events per second: how sharp the bursts are."""
     source: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
@@ -55,6 +60,9 @@ def summarize(f: EventFile, *, digest: str | None = None) -> ScenarioSummary:
     last = int(r["ts"][-1]) if len(r) else 0
     rates = _rate_per_second(r["ts"], first)
     median = float(np.median(rates)) if len(rates) else 0.0
+    quiet = float(np.percentile(rates, 10)) if len(rates) else 0.0
+    fine = _rate_per_second(r["ts"], first, bin_ns=_NS // 10)
+    peak_fine = int(fine.max()) * 10 if len(fine) else 0
     peak_idx = int(np.argmax(rates)) if len(rates) else 0
     peak = int(rates[peak_idx]) if len(rates) else 0
     meta = f.meta
@@ -82,15 +90,19 @@ def summarize(f: EventFile, *, digest: str | None = None) -> ScenarioSummary:
         peak_rate=peak,
         peak_second=peak_idx,
         peak_to_median=peak / median if median > 0 else 0.0,
+        quiet_rate=quiet,
+        peak_to_quiet=peak / quiet if quiet > 0 else 0.0,
+        peak_100ms_rate=peak_fine,
         source=dict(meta.raw.get("source", {})),
     )
 
 
-def _rate_per_second(ts: np.ndarray, first: int) -> np.ndarray:
+def _rate_per_second(ts: np.ndarray, first: int, bin_ns: int = _NS) -> np.ndarray:
+    """Events per bin of ``bin_ns`` from the first event (default: per second)."""
     if len(ts) == 0:
         return np.zeros(0, np.int64)
-    seconds = ((ts - np.uint64(first)) // np.uint64(_NS)).astype(np.int64)
-    return np.bincount(seconds)
+    bins = ((ts - np.uint64(first)) // np.uint64(bin_ns)).astype(np.int64)
+    return np.bincount(bins)
 
 
 def sparkline(values: list[int], width: int = 60) -> str:

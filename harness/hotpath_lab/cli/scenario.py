@@ -155,8 +155,10 @@ def render_summary(s: ScenarioSummary) -> None:
     types = ", ".join(f"{k} {v:,}" for k, v in s.orders_by_type.items() if v)
     console.print(f"new orders by type: {types}", highlight=False)
     console.print(
-        f"rate      median {s.median_rate:,.0f}/s, peak {s.peak_rate:,}/s at second "
-        f"{s.peak_second} (x{s.peak_to_median:.1f} the median)",
+        f"rate      quiet {s.quiet_rate:,.0f}/s (10th pct of seconds), median "
+        f"{s.median_rate:,.0f}/s, peak second {s.peak_rate:,}/s at t={s.peak_second}s "
+        f"(x{s.peak_to_quiet:.1f} quiet), busiest 100 ms at {s.peak_100ms_rate:,}/s "
+        f"(x{s.peak_100ms_rate / max(s.quiet_rate, 1):.0f} quiet)",
         highlight=False,
     )
     console.print(f"events/s  {sparkline(s.rate_per_second)}", highlight=False)
