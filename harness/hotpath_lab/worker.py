@@ -141,8 +141,8 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
             "t0_ns": t.t0,  # time 0 of the .hlog and gc/cpu CSVs (CLOCK_MONOTONIC)
             "pace": pace.spec,
             "speed": spec.speed,
-            "wait_s": t.wait_ns / 1e9,
-            "busy_cpu_utilisation": max(0.0, timed.cpu["cpu_s"] - t.wait_ns / 1e9)
+            "spin_s": t.spin_ns / 1e9,
+            "busy_cpu_utilisation": max(0.0, timed.cpu["cpu_s"] - t.spin_ns / 1e9)
             / max(timed.cpu["wall_s"], 1e-9),
             "late_dispatch_ns": _late_dispatch(t),
         },
@@ -228,7 +228,7 @@ def _native_passes(
             validated=out["validated"],
             risked=out["risked"],
             executed=out["executed"],
-            wait_ns=int(out["wait_ns"]),
+            spin_ns=int(out["spin_ns"]),
         )
         return times, out["reports"]
 

@@ -15,26 +15,28 @@ pub fn monotonic_ns() -> u64 {
     (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64)
 }
 
-/// Busy-waits until [`monotonic_ns`] reaches `deadline`; returns the time spent waiting.
+/// Waits until [`monotonic_ns`] reaches `deadline`; returns the time spent *spinning*
+/// (busy CPU that is the driver's, not the pipeline's).
 ///
-/// Long waits sleep first (leaving `spin_ns` to spin) so an idle stretch of the scenario
-/// does not burn a core, while dispatch still happens on time.
+/// Gaps up to twice `spin_ns` are busy-polled, as a low-latency loop would, so the core
+/// and its caches stay warm; only longer idle stretches sleep (until `spin_ns` before the
+/// deadline), so a quiet scenario does not burn a core for nothing.
 #[inline]
 pub fn wait_until(deadline: u64, spin_ns: u64) -> u64 {
-    let start = monotonic_ns();
-    if start >= deadline {
+    let now = monotonic_ns();
+    if now >= deadline {
         return 0;
     }
-    let gap = deadline - start;
-    if gap > spin_ns.saturating_mul(2) {
-        std::thread::sleep(std::time::Duration::from_nanos(gap - spin_ns));
+    if deadline - now > spin_ns.saturating_mul(2) {
+        std::thread::sleep(std::time::Duration::from_nanos(deadline - now - spin_ns));
     }
-    let mut now = monotonic_ns();
-    while now < deadline {
+    let spin_start = monotonic_ns();
+    let mut t = spin_start;
+    while t < deadline {
         std::hint::spin_loop();
-        now = monotonic_ns();
+        t = monotonic_ns();
     }
-    now - start
+    t.saturating_sub(spin_start)
 }
 
 #[cfg(test)]
