@@ -6,13 +6,14 @@ an interrupted or failed run leaves nothing behind and earlier runs are never to
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,12 +161,26 @@ def _run_worker(
         overhead=options.overhead,
         interval_ns=options.interval_ns,
     )
+    result, cpu_trace = _spawn(spec, progress, sample=True)
+    memory, _ = _spawn(replace(spec, mode="memory"), progress, sample=False)
+    result["memory"].update(memory["memory"])
+    if cpu_trace is not None:
+        attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
+    return result
+
+
+def _spawn(
+    spec: WorkerSpec, progress: PhaseProgress | None, *, sample: bool
+) -> tuple[dict[str, Any], Any]:
+    """Runs one worker process to completion; returns its result and CPU trace."""
+    staging = Path(spec.out_dir)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(asdict(spec), f)
         spec_path = Path(f.name)
     # Progress comes through shared memory, not a pipe (see progress_channel); stderr goes
     # to a file so that a failing worker's message is kept without anyone reading a pipe.
     channel_path = spec_path.with_suffix(".progress")
+    cpu_trace = None
     try:
         with (
             ProgressChannel(channel_path, create=True) as channel,
@@ -175,7 +190,7 @@ def _run_worker(
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
             ) as proc,
-            sample_cpu(proc.pid) as cpu,  # /proc/<pid> read from here, every 100 ms
+            sample_cpu(proc.pid) if sample else contextlib.nullcontext() as cpu,
         ):
             while True:
                 try:
@@ -184,24 +199,25 @@ def _run_worker(
                     code = None
                 phase, done, total = channel.read()
                 if phase:
-                    cpu.mark_phase(phase)
+                    if cpu is not None:
+                        cpu.mark_phase(phase)
                     if progress is not None:
-                        progress(build, phase, done, total)
+                        progress(spec.build, phase, done, total)
                 if code is not None:
                     break
-            cpu_trace = cpu.stop()
+            if cpu is not None:
+                cpu_trace = cpu.stop()
             errors.seek(0)
             stderr = errors.read()
     finally:
         spec_path.unlink(missing_ok=True)
         channel_path.unlink(missing_ok=True)
     if code != 0:
-        raise BenchError(f"build {build!r} failed (exit {code}):\n{stderr.strip()[-4000:]}")
-    result_path = staging / f"{load_build(build, BUILTIN).name}.result.json"
+        raise BenchError(f"build {spec.build!r} failed (exit {code}):\n{stderr.strip()[-4000:]}")
+    result_path = staging / f"{load_build(spec.build, BUILTIN).name}.result.json"
     result: dict[str, Any] = json.loads(result_path.read_text())
     result_path.unlink()
-    attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
-    return result
+    return result, cpu_trace
 
 
 def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
@@ -222,6 +238,7 @@ def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | No
             "throughput_orders": _inverse_ratio(base, r, ("throughput", "orders_per_s")),
             "cpu_per_order": _ratio(base, r, ("throughput", "cpu_per_order_ns")),
             "peak_rss": _ratio(base, r, ("memory", "peak_rss_bytes")),
+            "engine_memory": _ratio(base, r, ("memory", "engine_rss_bytes")),
         }
     return out
 

@@ -14,7 +14,7 @@ import os
 import struct
 from pathlib import Path
 
-PHASES = ("", "warmup", "timed", "throughput", "overhead", "profile")
+PHASES = ("", "warmup", "timed", "throughput", "overhead", "memory", "profile")
 _LAYOUT = struct.Struct("<QQQQ")  # sequence, phase, done, total
 
 

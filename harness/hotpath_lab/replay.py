@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json
+from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity
 from hotpath_lab.drivers.plugin import load_build
 from hotpath_lab.drivers.python_loop import run_pass
 from hotpath_lab.formats import EventFile, report_digest
@@ -44,7 +44,9 @@ def replay(
         if progress is not None:
             progress(len(records), len(records))
     else:
-        pipeline = build.create(scenario.meta, len(records), stage_timing=False)
+        pipeline = build.create(
+            scenario.meta, len(records), stage_timing=False, expected_orders=order_capacity(records)
+        )
         run_pass(pipeline, records, Pace.parse("max"), progress=progress)
         reports = pipeline.report_array()
     seconds = time.perf_counter() - started

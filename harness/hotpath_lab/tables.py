@@ -83,6 +83,7 @@ def render_resources(builds: dict[str, Any], console: Console) -> None:
         "events/s",
         "CPU/order µs",
         "busy CPU %",
+        "engine MB",
         "peak RSS MB",
         "GC pauses",
         "GC total ms",
@@ -100,6 +101,7 @@ def render_resources(builds: dict[str, Any], console: Console) -> None:
             f"{tp['events_per_s']:,.0f}" if tp else "-",
             us(tp.get("cpu_per_order_ns")) if tp else "-",
             f"{100 * r['timed_pass']['busy_cpu_utilisation']:.1f}",
+            f"{r['memory'].get('engine_rss_bytes', 0) / 2**20:,.1f}",
             f"{r['memory']['peak_rss_bytes'] / 2**20:,.1f}",
             f"{gc['count']:,}",
             f"{gc['total_ms']:,.1f}",
@@ -135,7 +137,7 @@ def render_ratios(ratios: dict[str, dict[str, float | None]], console: Console) 
         "tick_to_book_p99",
         "throughput_orders",
         "cpu_per_order",
-        "peak_rss",
+        "engine_memory",
     )
     t.add_column("pair")
     for c in cols:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from hotpath_lab.atomic import atomic_write_bytes
-from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, overhead_build
+from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity, overhead_build
 from hotpath_lab.drivers.plugin import Build, load_build
 from hotpath_lab.drivers.python_loop import PassTimes, run_pass
 from hotpath_lab.formats import EventKind, ScenarioMeta, read_events, report_digest
@@ -48,6 +48,9 @@ class WorkerSpec:
     overhead_rate: float = 100_000.0
     interval_ns: int = 1_000_000_000
     tail_share: float = 0.001
+    mode: str = "measure"
+    """``measure``: warm-up, timed, throughput and overhead passes; ``memory``: only the
+    engine-memory replay, in a process of its own so no earlier pass's freed heap hides it."""
 
     @classmethod
     def load(cls, path: str | Path) -> WorkerSpec:
@@ -75,6 +78,11 @@ class PassResult:
 
 
 def run_worker(spec: WorkerSpec) -> dict[str, Any]:
+    if spec.mode == "memory":
+        scenario = read_events(spec.scenario_path)
+        build = load_build(spec.build, BUILTIN)
+        memory = _memory_pass(build, scenario.meta, scenario.records)
+        return {"build": build.name, "memory": memory}
     scenario = read_events(spec.scenario_path)
     records = scenario.records
     meta = scenario.meta
@@ -186,12 +194,13 @@ def _python_passes(
     build: Build, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     n = len(records)
+    capacity = order_capacity(records)
 
     def one_pass(
         p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
     ) -> tuple[PassTimes, np.ndarray]:
         chosen = overhead_build(build) if empty else build
-        pipeline = chosen.create(meta, n, stage_timing=stage_timing)
+        pipeline = chosen.create(meta, n, stage_timing=stage_timing, expected_orders=capacity)
         times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
         return times, pipeline.report_array()
 
@@ -290,6 +299,33 @@ def native_progress(phase: str) -> Iterator[Any]:
     finally:
         stop.set()
         thread.join()
+
+
+def _memory_pass(build: Build, meta: ScenarioMeta, records: np.ndarray) -> dict[str, int]:
+    """What the engine itself holds after the whole session: resident growth of a replay
+    that keeps the engine alive, with no timing arrays (the harness's memory is not the
+    build's). Python: the asyncio build's engine; Rust: the engine object fed the batch."""
+    gc.collect()
+    before = current_rss_bytes()
+    capacity = order_capacity(records)
+    if build.name == NATIVE:
+        import hotpath_rs
+
+        engine: Any = hotpath_rs.Engine(meta_json(meta), 0, capacity)
+        engine.replay(records)
+        reports = engine.report_count()
+        harness = 0
+    else:
+        pipeline = build.create(meta, len(records), stage_timing=False, expected_orders=capacity)
+        times = run_pass(pipeline, records, MAX, progress=progress("memory"))
+        harness = times.nbytes  # the driver's own arrays, allocated during the pass
+        del times
+        reports = len(pipeline.report_array())
+        engine = pipeline
+    gc.collect()
+    after = current_rss_bytes()
+    del engine
+    return {"engine_rss_bytes": max(0, after - before - harness), "engine_reports": reports}
 
 
 def _late_dispatch(t: PassTimes) -> dict[str, float]:

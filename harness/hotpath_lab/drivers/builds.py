@@ -9,10 +9,18 @@ from typing import Any
 import numpy as np
 
 from hotpath_lab.drivers.plugin import Build, Pipeline
-from hotpath_lab.formats import REPORT_DTYPE, ScenarioMeta
+from hotpath_lab.formats import REPORT_DTYPE, EventKind, ScenarioMeta
 from hotpath_lab.formats.meta import canonical_json
 
 NATIVE = "rust-native"
+
+
+def order_capacity(records: np.ndarray) -> int:
+    """How many orders a stream can create (one per NEW and per REPLACE): the sizing hint."""
+    kinds = records["kind"]
+    return int(np.count_nonzero((kinds == EventKind.NEW_ORDER) | (kinds == EventKind.REPLACE)))
+
+
 """The build whose whole loop runs in Rust (not driven through ``Pipeline``)."""
 
 
@@ -42,7 +50,9 @@ class PythonBuild:
     name = "python"
     description = "Python asyncio build (impls/python/hotpath_asyncio), driven by the asyncio loop"
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
         return PythonPipeline(meta, n_events, stage_timing)
 
 
@@ -51,10 +61,14 @@ class RustFfiPipeline:
 
     asynchronous = False
 
-    def __init__(self, meta: ScenarioMeta, n_events: int, stage_timing: bool) -> None:
+    def __init__(
+        self, meta: ScenarioMeta, n_events: int, stage_timing: bool, expected_orders: int = 0
+    ) -> None:
         import hotpath_rs
 
-        self._engine = hotpath_rs.Engine(meta_json(meta), n_events if stage_timing else 0)
+        self._engine = hotpath_rs.Engine(
+            meta_json(meta), n_events if stage_timing else 0, expected_orders
+        )
         self.handle: Callable[..., Any] = self._engine.on_event
 
     def report_array(self) -> np.ndarray:
@@ -71,8 +85,10 @@ class RustFfiBuild:
     name = "rust-ffi"
     description = "Rust engine (hotpath-core) called per event through PyO3 from the asyncio loop"
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
-        return RustFfiPipeline(meta, n_events, stage_timing)
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        return RustFfiPipeline(meta, n_events, stage_timing, expected_orders)
 
 
 class EmptyPipeline:
@@ -114,7 +130,9 @@ class EmptyBuild:
     def __init__(self, asynchronous: bool = False) -> None:
         self.asynchronous = asynchronous
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
         return EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
 
 
@@ -124,7 +142,9 @@ class NativeBuild:
     name = NATIVE
     description = "Rust engine with the replay loop, pacing and timing in Rust, GIL released"
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
         raise TypeError("rust-native is driven natively, not through the Python loop")
 
 

@@ -55,7 +55,9 @@ class SpinBuild:
             " and one known stall" if stall_at is not None else ""
         )
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
         return SpinPipeline(self.service_ns, self.stall_at, self.stall_ns)
 
 

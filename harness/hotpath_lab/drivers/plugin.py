@@ -46,8 +46,12 @@ class Build(Protocol):
     name: str
     description: str
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
-        """A fresh pipeline for a scenario with ``n_events`` events."""
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        """A fresh pipeline for a scenario with ``n_events`` events, of which
+        ``expected_orders`` can create orders (NEW and REPLACE): a sizing hint, as a
+        production engine is sized at start-up; 0 when unknown."""
         ...
 
 

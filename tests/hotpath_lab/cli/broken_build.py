@@ -23,7 +23,9 @@ class DropsFills:
     name = "drops-fills"
     description = "the Python build with its FILL reports removed"
 
-    def create(self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool) -> Pipeline:
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
         return _DropsFills(meta, n_events, stage_timing)
 
 

@@ -24,7 +24,7 @@ pub struct EventTimes {
 impl EventTimes {
     /// Zeroed arrays for `n` events, touched once so the pages are resident before timing.
     pub fn with_len(n: usize) -> Self {
-        let z = || vec![0u64; n];
+        let z = || resident_zeroed(n);
         EventTimes { intended: z(), start: z(), end: z(), validated: z(), risked: z(), executed: z() }
     }
 
@@ -44,6 +44,17 @@ impl EventTimes {
     pub fn bytes(&self) -> usize {
         6 * self.intended.len() * std::mem::size_of::<u64>()
     }
+}
+
+/// A zeroed vector whose pages are already resident.
+///
+/// `vec![0; n]` may come from `calloc`, whose zero pages are only mapped on first write —
+/// a page fault inside the timed pass. Writing a non-zero pattern first forces the pages in.
+pub fn resident_zeroed(n: usize) -> Vec<u64> {
+    let mut v = vec![u64::MAX; n];
+    std::hint::black_box(&mut v);
+    v.fill(0);
+    v
 }
 
 /// Borrowed timing arrays, for example numpy arrays handed over from Python.

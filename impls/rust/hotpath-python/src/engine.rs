@@ -1,7 +1,8 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
 use hotpath_bench::clock::monotonic_ns;
-use hotpath_bench::native::Pipeline;
+use hotpath_bench::native::{resident_reports, Pipeline};
+use hotpath_bench::timing::resident_zeroed;
 use hotpath_core::digest::report_digest;
 use hotpath_core::engine::{Engine, NoProbe, StageProbe};
 use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
@@ -50,20 +51,23 @@ pub struct PyEngine {
 
 #[pymethods]
 impl PyEngine {
-    /// `Engine(meta_json, stage_events=0)`: `stage_events > 0` preallocates stage stamps
-    /// for that many events.
+    /// `Engine(meta_json, stage_events=0, expected_orders=0)`: `stage_events > 0`
+    /// preallocates stage stamps for that many events; `expected_orders` sizes the order
+    /// store and the report buffer up front, as a production engine does at start-up.
     #[new]
-    #[pyo3(signature = (meta_json, stage_events = 0))]
-    fn new(meta_json: &str, stage_events: usize) -> PyResult<Self> {
+    #[pyo3(signature = (meta_json, stage_events = 0, expected_orders = 0))]
+    fn new(meta_json: &str, stage_events: usize, expected_orders: usize) -> PyResult<Self> {
         let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
-        let engine = Engine::new(&meta).map_err(to_py)?;
+        let mut engine = Engine::new(&meta).map_err(to_py)?;
+        engine.reserve_orders(expected_orders);
         let stamps = (stage_events > 0).then(|| Stamps {
-            validated: vec![0; stage_events],
-            risked: vec![0; stage_events],
-            executed: vec![0; stage_events],
+            validated: resident_zeroed(stage_events),
+            risked: resident_zeroed(stage_events),
+            executed: resident_zeroed(stage_events),
             index: 0,
         });
-        Ok(PyEngine { engine, reports: Vec::with_capacity(1 << 16), stamps })
+        let reports = resident_reports((2 * expected_orders).max(1 << 16));
+        Ok(PyEngine { engine, reports, stamps })
     }
 
     /// Handles one event given as its record fields (`EVENT_STRUCT` order).

@@ -57,8 +57,8 @@ class Engine:
 
     __slots__ = ("_engine", "on_event")
 
-    def __init__(self, meta_json: str, stage_events: int = 0) -> None:
-        self._engine = _native.Engine(meta_json, stage_events)
+    def __init__(self, meta_json: str, stage_events: int = 0, expected_orders: int = 0) -> None:
+        self._engine = _native.Engine(meta_json, stage_events, expected_orders)
         # bound directly: no Python frame between the caller and Rust
         self.on_event = self._engine.on_event
 

@@ -27,7 +27,7 @@ class MetadataError(ValueError):
 class Engine:
     """The order hot path engine; one instance per session."""
 
-    def __init__(self, meta_json: str, stage_events: int = 0) -> None: ...
+    def __init__(self, meta_json: str, stage_events: int = 0, expected_orders: int = 0) -> None: ...
     def on_event(
         self,
         index: int,
