@@ -90,6 +90,12 @@ shadow-all: setup ## Shadow on every scenario at SHADOW_SCALE, and on the Binanc
 	  $(HOTPATH) shadow --scenario $(VENV)/binance-import.hpe; \
 	else echo "shadow-all: $(SHARED_DATA) absent, Binance import skipped"; fi
 
+NB_RESULTS := $(VENV)/notebook-results
+notebooks: setup ## Execute every analysis notebook against a fresh smoke run
+	rm -rf $(NB_RESULTS)
+	$(HOTPATH) bench --scenario smoke --results-dir $(NB_RESULTS) --warmup 5000 --profile --profile-seconds 2
+	HOTPATH_NOTEBOOK_RUN="$$(realpath $$(ls -d $(NB_RESULTS)/smoke/*/ | tail -n 1))" $(PY) -m pytest tests/notebooks -q
+
 bench-rust: ## Criterion benchmarks of the Rust engine (per stage, end to end)
 	cargo bench -p hotpath-core
 
