@@ -96,8 +96,10 @@ notebooks: setup ## Execute every analysis notebook against a fresh smoke run
 	$(HOTPATH) bench --scenario smoke --results-dir $(NB_RESULTS) --warmup 5000 --profile --profile-seconds 2
 	HOTPATH_NOTEBOOK_RUN="$$(realpath $$(ls -d $(NB_RESULTS)/smoke/*/ | tail -n 1))" $(PY) -m pytest tests/notebooks -q
 
-bench-rust: ## Criterion benchmarks of the Rust engine (per stage, end to end)
-	cargo bench -p hotpath-core
+bench-rust: setup ## Rust engine benchmarks: criterion per stage, then latency/throughput on a mapped SCENARIO (default volatility)
+	cargo bench -p hotpath-core --bench engine
+	HOTPATH_BENCH_SCENARIO="$$($(PY) -c 'from hotpath_lab.scenarios import build_scenario as b; print(b("$(if $(filter smoke,$(SCENARIO)),volatility,$(SCENARIO))"))')" \
+	  cargo bench -p hotpath-core --bench latency
 
 bench-py: setup ## pytest-benchmark figures of the Python build (per-stage cost on calm)
 	$(PY) -m pytest -m benchmark -q -p no:randomly --benchmark-only

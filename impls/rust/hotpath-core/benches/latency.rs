@@ -3,7 +3,9 @@
 //! times every event of an interleaved replay (market data included, so caches see a
 //! realistic mix) to get per-request percentiles, plus whole-replay throughput.
 //!
-//! `HOTPATH_BENCH_ORDERS` sets the number of order requests (default 100 000).
+//! `HOTPATH_BENCH_ORDERS` sets the number of order requests (default 100 000);
+//! `HOTPATH_BENCH_SCENARIO=FILE.hpe` replays a memory-mapped scenario file instead (e.g.
+//! `volatility`, see `make bench-rust`), its records read in place.
 
 #[path = "support/synthetic.rs"]
 mod synthetic;
@@ -12,7 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use hotpath_core::engine::{CountingSink, Engine, StageProbe};
-use hotpath_core::format::{EventKind, EventRecord, ReportKind, ReportRecord};
+use hotpath_core::format::{EventFile, EventKind, EventRecord, ReportKind, ReportRecord, ScenarioMeta};
 
 const MD_PER_ORDER: usize = 10;
 const RUNS: usize = 5;
@@ -86,15 +88,37 @@ fn is_request(ev: &EventRecord) -> bool {
 }
 
 fn main() {
-    let orders: usize =
-        std::env::var("HOTPATH_BENCH_ORDERS").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
-    let events = synthetic::stream(orders, MD_PER_ORDER, 3);
-    let n_orders = synthetic::count_orders(&events);
-    let fresh = Engine::new(&synthetic::meta()).expect("synthetic metadata is valid");
+    let mapped;
+    let generated;
+    let (meta, events, source): (ScenarioMeta, &[EventRecord], String) =
+        match std::env::var("HOTPATH_BENCH_SCENARIO") {
+            Ok(path) => {
+                mapped =
+                    EventFile::open(&path).expect("HOTPATH_BENCH_SCENARIO must name a valid scenario file");
+                (mapped.meta().clone(), mapped.events(), format!("mapped scenario {path}"))
+            }
+            Err(_) => {
+                let orders: usize = std::env::var("HOTPATH_BENCH_ORDERS")
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or(100_000);
+                generated = synthetic::stream(orders, MD_PER_ORDER, 3);
+                (synthetic::meta(), &generated, "synthetic stream".to_owned())
+            }
+        };
+    let n_orders = events.iter().filter(|e| is_request(e)).count();
+    let creates = events
+        .iter()
+        .filter(|e| e.kind == EventKind::NewOrder as u8 || e.kind == EventKind::Replace as u8)
+        .count();
+    let mut fresh = Engine::new(&meta).expect("metadata is valid");
+    // Sized at start-up like a production engine, outside every timed region.
+    fresh.reserve_orders(creates);
+    println!("source: {source}");
 
     // Stream mix, from one untimed replay.
     let mut reports: Vec<ReportRecord> = Vec::new();
-    fresh.clone().replay(&events, &mut reports);
+    fresh.clone().replay(events, &mut reports);
     let count = |k: ReportKind| reports.iter().filter(|r| r.kind == k as u8).count();
     println!(
         "stream: {} events, {n_orders} order requests ({:.1} market-data events per request); \
@@ -117,7 +141,7 @@ fn main() {
         let mut sink = CountingSink::default();
         let c = on_cpu_ns();
         let t = Instant::now();
-        engine.replay_into(black_box(&events), &mut sink);
+        engine.replay_into(black_box(events), &mut sink);
         let d = t.elapsed();
         if let (Some(c0), Some(c1)) = (c, on_cpu_ns()) {
             cpu.push((c1 - c0) as f64 / n_orders as f64);
@@ -170,6 +194,6 @@ fn main() {
     println!("    execution                 {}", percentiles(exec));
     // The probe must not change behaviour: same reports as an unprobed run.
     let mut unprobed = CountingSink::default();
-    fresh.clone().replay_into(&events, &mut unprobed);
+    fresh.clone().replay_into(events, &mut unprobed);
     assert_eq!(sink, unprobed, "probed and unprobed runs differ");
 }
