@@ -102,7 +102,7 @@ bench-rust: setup ## Rust engine benchmarks: criterion per stage, then latency/t
 	  cargo bench -p hotpath-core --bench latency
 
 bench-py: setup ## pytest-benchmark figures of the Python build (per-stage cost on calm)
-	$(PY) -m pytest -m benchmark -q -p no:randomly --benchmark-only
+	$(PY) -m pytest tests/hotpath_asyncio -m benchmark -q -s --benchmark-only
 
 lock: $(VENV)/bin/python ## Re-pin Python dependencies into requirements/lock.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^hotpath' > requirements/lock.txt
