@@ -6,19 +6,9 @@
 
 use hotpath_scenario::ScenarioError;
 use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-pyo3::create_exception!(
-    _native,
-    ScenarioConfigError,
-    PyValueError,
-    "A scenario config, scale or market stream the generator cannot use."
-);
-
-fn to_py(err: ScenarioError) -> PyErr {
-    ScenarioConfigError::new_err(err.to_string())
-}
+use crate::error::{scenario_to_py as to_py, ScenarioConfigError};
 
 /// Generates a scenario from the generator config JSON (see `docs/scenarios.md`).
 ///
@@ -73,7 +63,6 @@ fn overlay_strategy<'py>(
 /// Adds the scenario functions, the generator version and the exception to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GENERATOR", hotpath_scenario::generator_version())?;
-    m.add("ScenarioConfigError", m.py().get_type::<ScenarioConfigError>())?;
     m.add_function(wrap_pyfunction!(generate_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(overlay_strategy, m)?)?;
     Ok(())
