@@ -5,6 +5,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Generating large random streams is slow on a busy two-core machine; that is not a
+# failure. Per-test @settings only override what they name, so this applies everywhere.
+settings.register_profile(
+    "hotpath",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("hotpath")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
