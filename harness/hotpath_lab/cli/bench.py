@@ -13,6 +13,7 @@ from hotpath_lab.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    add_scenario_options,
     console,
     console_err,
     open_scenario,
@@ -32,12 +33,7 @@ def register(sub: Any) -> None:
         "pass), record latency per stage in HDR histograms, CPU, memory and GC pauses, check "
         "that all builds produced the same reports, and write a run folder under results/.",
     )
-    p.add_argument(
-        "--scenario",
-        required=True,
-        metavar="NAME|PATH",
-        help="manifest name (smoke, calm, volatility, ...) or a scenario file",
-    )
+    add_scenario_options(p)
     p.add_argument(
         "--builds",
         default=",".join(DEFAULT_BUILDS),
@@ -56,8 +52,6 @@ def register(sub: Any) -> None:
         default=1.0,
         help="time compression for --pace recorded (2 = twice as fast)",
     )
-    p.add_argument("--scale", type=float, default=1.0, help="scenario size multiplier")
-    p.add_argument("--seed", type=int, default=None, help="scenario seed (default: manifest's)")
     p.add_argument(
         "--warmup",
         type=int,

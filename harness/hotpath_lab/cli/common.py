@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
@@ -33,6 +34,33 @@ console_err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isat
 
 ProgressCallback = Callable[[int, int], None]
 """``callback(done, total)``: units done so far out of ``total``."""
+
+
+def positive_float(text: str) -> float:
+    """argparse type: a number > 0."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not v > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return v
+
+
+def add_scenario_options(p: argparse.ArgumentParser, *, positional: bool = False) -> None:
+    """The scenario selector every subcommand shares: NAME|PATH, --scale, --seed."""
+    help_text = (
+        "manifest name (smoke, calm, volatility, flash-crash, multi-venue), a manifest .toml, "
+        "or a scenario file (.hpe)"
+    )
+    if positional:
+        p.add_argument("scenario", metavar="NAME|PATH", help=help_text)
+    else:
+        p.add_argument("--scenario", required=True, metavar="NAME|PATH", help=help_text)
+    p.add_argument(
+        "--scale", type=positive_float, default=1.0, help="multiply the scenario's size (default 1)"
+    )
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the manifest's)")
 
 
 class InputError(Exception):

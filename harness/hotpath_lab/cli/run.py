@@ -10,6 +10,7 @@ from rich.table import Table
 from hotpath_lab.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
+    add_scenario_options,
     console,
     console_err,
     open_scenario,
@@ -29,19 +30,12 @@ def register(sub: Any) -> None:
         "report counts by kind and reject reason, and the SHA-256 digest of the report "
         "stream. Equal digests mean equal behaviour.",
     )
-    p.add_argument(
-        "--scenario",
-        required=True,
-        metavar="NAME|PATH",
-        help="manifest name (smoke, calm, volatility, ...) or a scenario file",
-    )
+    add_scenario_options(p)
     p.add_argument(
         "--build",
         required=True,
         help=f"one of {', '.join(sorted(BUILTIN))}, or a plug-in module:attribute",
     )
-    p.add_argument("--scale", type=float, default=1.0, help="scenario size multiplier")
-    p.add_argument("--seed", type=int, default=None, help="scenario seed (default: manifest's)")
     p.add_argument("--digest", action="store_true", help="print only the digest")
     p.add_argument(
         "--reports",

@@ -12,6 +12,7 @@ from rich.table import Table
 from hotpath_lab.cli.common import (
     EXIT_OK,
     InputError,
+    add_scenario_options,
     console,
     console_err,
     open_scenario,
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
         "to a .toml). The same manifest, seed and scale always give the same bytes; the "
         "result is cached outside git and reused.",
     )
-    _scenario_args(b)
+    add_scenario_options(b, positional=True)
     b.add_argument(
         "--out", type=Path, help="also write the file here (atomically); default: cache only"
     )
@@ -49,7 +50,7 @@ def register(sub: Any) -> None:
         "the message rate per second (the burst shows as a peak) and the file digest. NAME "
         "is built first if it is not cached.",
     )
-    _scenario_args(i)
+    add_scenario_options(i, positional=True)
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.set_defaults(handler=cmd_inspect)
 
@@ -73,34 +74,6 @@ def register(sub: Any) -> None:
         help="manifest giving accounts, limits and strategy parameters (default: binance)",
     )
     imp.set_defaults(handler=cmd_import)
-
-
-def _scenario_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "scenario",
-        metavar="NAME|PATH",
-        help="manifest name (smoke, calm, volatility, ...), "
-        "a manifest .toml, or (inspect only) a scenario file",
-    )
-    p.add_argument(
-        "--scale",
-        type=_positive_float,
-        default=1.0,
-        help="multiply the scenario's size (default 1.0)",
-    )
-    p.add_argument(
-        "--seed", type=int, default=None, help="random seed (default: the manifest's seed)"
-    )
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
-    return v
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from hotpath_lab.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    add_scenario_options,
     console,
     console_err,
     open_scenario,
@@ -28,11 +29,7 @@ def register(sub: Any) -> None:
         "are identical; otherwise exit 1 and show the first diverging report of each build "
         "with the input events around it.",
     )
-    p.add_argument(
-        "--scenario", required=True, metavar="NAME|PATH", help="manifest name or scenario file"
-    )
-    p.add_argument("--scale", type=float, default=1.0, help="scenario size multiplier")
-    p.add_argument("--seed", type=int, default=None, help="scenario seed (default: manifest's)")
+    add_scenario_options(p)
     p.add_argument(
         "--builds",
         default="python,rust-ffi,rust-native",
