@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,6 @@ class BenchOptions:
     interval_ns: int = 1_000_000_000
     scale: float = 1.0
     seed: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     profile: bool = False
     """After the timed workers, a separate py-spy pass per build (``hotpath_lab.profiling``)."""
     profile_seconds: float = 5.0

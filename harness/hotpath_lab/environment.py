@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,8 @@ def _command_version(*cmd: str) -> str | None:
 
 def _module_version(name: str) -> str | None:
     try:
-        from importlib.metadata import version
-
         return version(name)
-    except Exception:
+    except PackageNotFoundError:
         return None
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.formats import CancelReason, Liquidity, Reason, ReportKind, Stage
+from hotpath_lab.formats import CancelReason, Liquidity, Reason, ReportKind
 
 
 @dataclass
@@ -48,7 +48,3 @@ def count_outcomes(reports: np.ndarray) -> OutcomeCounts:
         filled_qty=int(fills["qty"].sum()) if len(fills) else 0,
         halted_accounts=sorted(int(a) for a in halts["account"]),
     )
-
-
-def stage_of(reason: int) -> Stage:
-    return Reason(reason).stage

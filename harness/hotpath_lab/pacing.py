@@ -39,7 +39,7 @@ class Pace:
 
     @property
     def spec(self) -> str:
-        return {"recorded": "recorded", "max": "max"}.get(self.kind, f"rate:{self.per_sec:g}")
+        return {"recorded": "recorded", "max": "max"}.get(self.kind, f"rate:{self.per_sec!r}")
 
     @property
     def open_loop(self) -> bool:

@@ -14,9 +14,8 @@ import numpy as np
 
 from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity
 from hotpath_lab.drivers.plugin import load_build
-from hotpath_lab.drivers.python_loop import run_pass
+from hotpath_lab.drivers.python_loop import feed
 from hotpath_lab.formats import EventFile, report_digest
-from hotpath_lab.pacing import Pace
 
 
 @dataclass
@@ -47,7 +46,7 @@ def replay(
         pipeline = build.create(
             scenario.meta, len(records), stage_timing=False, expected_orders=order_capacity(records)
         )
-        run_pass(pipeline, records, Pace.parse("max"), progress=progress)
+        feed(pipeline, records, progress=progress)
         reports = pipeline.report_array()
     seconds = time.perf_counter() - started
     return Replay(build.name, reports, report_digest(reports), seconds, len(records))

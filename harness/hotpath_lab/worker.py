@@ -7,7 +7,6 @@ to stdout as JSON lines; results go to files in the spec's ``out_dir``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import gc
 import json
@@ -23,9 +22,9 @@ import numpy as np
 
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity, overhead_build
-from hotpath_lab.drivers.plugin import Build, Pipeline, load_build
-from hotpath_lab.drivers.python_loop import PassTimes, run_pass
-from hotpath_lab.formats import EVENT_STRUCT, EventKind, ScenarioMeta, read_events, report_digest
+from hotpath_lab.drivers.plugin import Build, load_build
+from hotpath_lab.drivers.python_loop import PassTimes, feed, run_pass
+from hotpath_lab.formats import EventKind, ScenarioMeta, read_events, report_digest
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.pacing import Pace
 from hotpath_lab.progress_channel import ProgressChannel
@@ -200,7 +199,7 @@ def _python_passes(
     def one_pass(
         p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
     ) -> tuple[PassTimes, np.ndarray]:
-        chosen = overhead_build(build) if empty else build
+        chosen = overhead_build(build, meta) if empty else build
         pipeline = chosen.create(meta, n, stage_timing=stage_timing, expected_orders=capacity)
         times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
         return times, pipeline.report_array()
@@ -218,13 +217,12 @@ def _native_passes(
     def one_pass(
         p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
     ) -> tuple[PassTimes, np.ndarray]:
-        rate = p.speed if p.kind == "recorded" else p.per_sec
         with native_progress(phase) as tracker:
             out = hotpath_rs.native_run(
                 mj,
                 records,
-                p.kind,
-                rate,
+                p.spec,
+                p.speed,
                 stage_timing=stage_timing,
                 limit=limit,
                 empty=empty,
@@ -307,7 +305,6 @@ def _memory_pass(build: Build, meta: ScenarioMeta, records: np.ndarray) -> dict[
     replay that keeps the engine alive and allocates nothing else (no timing arrays: the
     harness's memory is not the build's). Runs in a fresh worker process."""
     capacity = order_capacity(records)
-    buf = np.ascontiguousarray(records).view(np.uint8).data
     gc.collect()
     before = current_rss_bytes()
     if build.name == NATIVE:
@@ -318,29 +315,12 @@ def _memory_pass(build: Build, meta: ScenarioMeta, records: np.ndarray) -> dict[
         reports = engine.report_count()
     else:
         engine = build.create(meta, len(records), stage_timing=False, expected_orders=capacity)
-        _feed(engine, buf, len(records))
+        feed(engine, records)
         reports = len(engine.report_array())
     gc.collect()
     after = current_rss_bytes()
     del engine
     return {"engine_rss_bytes": max(0, after - before), "engine_reports": reports}
-
-
-def _feed(pipeline: Pipeline, buf: memoryview, n: int) -> None:
-    """Every record through the pipeline as fast as possible, allocating nothing of its own."""
-    unpack = EVENT_STRUCT.unpack_from
-    size = EVENT_STRUCT.size
-    handle = pipeline.handle
-    if pipeline.asynchronous:
-
-        async def drive() -> None:
-            for i in range(n):
-                await handle(i, *unpack(buf, i * size))
-
-        asyncio.run(drive())
-    else:
-        for i in range(n):
-            handle(i, *unpack(buf, i * size))
 
 
 def _late_dispatch(t: PassTimes) -> dict[str, float]:

@@ -162,7 +162,7 @@ def meta_json(meta: ScenarioMeta) -> str:
     return canonical_json(meta.raw).decode()
 
 
-def overhead_build(build: Build) -> Build:
-    """The empty pipeline that stands in for ``build`` under the same driver."""
-    probe_async = isinstance(build, PythonBuild) or getattr(build, "asynchronous", False)
-    return EmptyBuild(asynchronous=bool(probe_async))
+def overhead_build(build: Build, meta: ScenarioMeta) -> Build:
+    """The empty pipeline that stands in for ``build`` under the same driver: awaited if
+    the build's pipelines are coroutines, called otherwise."""
+    return EmptyBuild(asynchronous=build.create(meta, 0, stage_timing=False).asynchronous)

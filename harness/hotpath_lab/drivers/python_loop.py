@@ -80,6 +80,34 @@ def run_pass(
     return asyncio.run(_drive(pipeline, records, n, offsets, progress))
 
 
+def feed(pipeline: Pipeline, records: np.ndarray, *, progress: ProgressFn | None = None) -> None:
+    """Every record through ``pipeline`` as fast as possible, with no timing and nothing
+    allocated by the driver: for correctness runs (``hotpath run``, ``shadow``) and for
+    measuring what the engine alone holds in memory."""
+    buf = np.ascontiguousarray(records).view(np.uint8).data
+    n = len(records)
+    unpack = EVENT_STRUCT.unpack_from
+    size = EVENT_STRUCT.size
+    handle = pipeline.handle
+    step = 1 << 16
+
+    async def drive_async() -> None:
+        for i in range(n):
+            await handle(i, *unpack(buf, i * size))
+            if progress is not None and i % step == 0:
+                progress(i, n)
+
+    if pipeline.asynchronous:
+        asyncio.run(drive_async())
+    else:
+        for i in range(n):
+            handle(i, *unpack(buf, i * size))
+            if progress is not None and i % step == 0:
+                progress(i, n)
+    if progress is not None:
+        progress(n, n)
+
+
 async def _drive(
     pipeline: Pipeline,
     records: np.ndarray,

@@ -7,6 +7,7 @@ Readers memory-map the file and return numpy views over it (no copy). Every prob
 from __future__ import annotations
 
 import hashlib
+import json
 import mmap
 import os
 import struct
@@ -138,8 +139,6 @@ def read_reports(path: str | os.PathLike[str]) -> ReportFile:
     buf = _map(path)
     header = _parse_header(name, buf, REPORT_MAGIC, REPORT_DTYPE.itemsize)
     meta_bytes = bytes(buf[HEADER_SIZE : HEADER_SIZE + header.metadata_len])
-    import json
-
     try:
         meta = json.loads(meta_bytes)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

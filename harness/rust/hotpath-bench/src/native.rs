@@ -14,7 +14,7 @@ use crate::clock::{monotonic_ns, wait_until};
 use crate::error::BenchError;
 use crate::pacing::Pace;
 use crate::recorder::new_histogram;
-use crate::timing::EventTimes;
+use crate::timing::{EventTimes, StampProbe};
 
 /// Gaps up to twice this are busy-polled; longer ones sleep until this long before the event.
 pub const SPIN_NS: u64 = 2_000_000;
@@ -56,35 +56,6 @@ impl Pipeline for EmptyPipeline {
     #[inline]
     fn on_event<S: ReportSink, P: StageProbe>(&mut self, _: u64, ev: &EventRecord, _: &mut S, _: &mut P) {
         std::hint::black_box(ev);
-    }
-}
-
-/// Writes the end-of-stage stamps of the current event into preallocated arrays.
-pub struct StampProbe<'a> {
-    validated: &'a mut [u64],
-    risked: &'a mut [u64],
-    executed: &'a mut [u64],
-    index: usize,
-}
-
-impl StageProbe for StampProbe<'_> {
-    #[inline]
-    fn validated(&mut self) {
-        if let Some(slot) = self.validated.get_mut(self.index) {
-            *slot = monotonic_ns();
-        }
-    }
-    #[inline]
-    fn risk_checked(&mut self) {
-        if let Some(slot) = self.risked.get_mut(self.index) {
-            *slot = monotonic_ns();
-        }
-    }
-    #[inline]
-    fn executed(&mut self) {
-        if let Some(slot) = self.executed.get_mut(self.index) {
-            *slot = monotonic_ns();
-        }
     }
 }
 

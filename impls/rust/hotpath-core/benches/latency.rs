@@ -14,7 +14,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use hotpath_core::engine::{CountingSink, Engine, StageProbe};
-use hotpath_core::format::{EventFile, EventKind, EventRecord, ReportKind, ReportRecord, ScenarioMeta};
+use hotpath_core::format::{
+    order_capacity, EventFile, EventKind, EventRecord, ReportKind, ReportRecord, ScenarioMeta,
+};
 
 const MD_PER_ORDER: usize = 10;
 const RUNS: usize = 5;
@@ -107,10 +109,7 @@ fn main() {
             }
         };
     let n_orders = events.iter().filter(|e| is_request(e)).count();
-    let creates = events
-        .iter()
-        .filter(|e| e.kind == EventKind::NewOrder as u8 || e.kind == EventKind::Replace as u8)
-        .count();
+    let creates = order_capacity(events);
     let mut fresh = Engine::new(&meta).expect("metadata is valid");
     // Sized at start-up like a production engine, outside every timed region.
     fresh.reserve_orders(creates);

@@ -1,10 +1,9 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
-use hotpath_bench::clock::monotonic_ns;
-use hotpath_bench::native::{resident_reports, Pipeline};
-use hotpath_bench::timing::resident_zeroed;
+use hotpath_bench::native::resident_reports;
+use hotpath_bench::timing::StageStamps;
 use hotpath_core::digest::report_digest;
-use hotpath_core::engine::{Engine, NoProbe, StageProbe};
+use hotpath_core::engine::{Engine, NoProbe};
 use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -12,41 +11,13 @@ use pyo3::prelude::*;
 use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
 use crate::error::to_py;
 
-/// Stage stamps kept inside the engine object for per-event (FFI) use.
-struct Stamps {
-    validated: Vec<u64>,
-    risked: Vec<u64>,
-    executed: Vec<u64>,
-    index: usize,
-}
-
-impl StageProbe for Stamps {
-    #[inline]
-    fn validated(&mut self) {
-        if let Some(s) = self.validated.get_mut(self.index) {
-            *s = monotonic_ns();
-        }
-    }
-    #[inline]
-    fn risk_checked(&mut self) {
-        if let Some(s) = self.risked.get_mut(self.index) {
-            *s = monotonic_ns();
-        }
-    }
-    #[inline]
-    fn executed(&mut self) {
-        if let Some(s) = self.executed.get_mut(self.index) {
-            *s = monotonic_ns();
-        }
-    }
-}
-
 /// The order hot path engine (validation → risk → execution), one instance per session.
 #[pyclass(name = "Engine", module = "hotpath_rs._native", unsendable)]
 pub struct PyEngine {
     engine: Engine,
     reports: Vec<ReportRecord>,
-    stamps: Option<Stamps>,
+    /// Per-event stage stamps (validated, risk checked, executed), when asked for.
+    stamps: Option<StageStamps>,
 }
 
 #[pymethods]
@@ -60,12 +31,7 @@ impl PyEngine {
         let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
         let mut engine = Engine::new(&meta).map_err(to_py)?;
         engine.reserve_orders(expected_orders);
-        let stamps = (stage_events > 0).then(|| Stamps {
-            validated: resident_zeroed(stage_events),
-            risked: resident_zeroed(stage_events),
-            executed: resident_zeroed(stage_events),
-            index: 0,
-        });
+        let stamps = (stage_events > 0).then(|| StageStamps::with_len(stage_events));
         let reports = resident_reports((2 * expected_orders).max(1 << 16));
         Ok(PyEngine { engine, reports, stamps })
     }
@@ -91,8 +57,8 @@ impl PyEngine {
             EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
         match &mut self.stamps {
             Some(stamps) => {
-                stamps.index = usize::try_from(index).unwrap_or(usize::MAX);
-                self.engine.on_event(index, &ev, &mut self.reports, stamps);
+                let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
+                self.engine.on_event(index, &ev, &mut self.reports, &mut probe);
             }
             None => self.engine.on_event(index, &ev, &mut self.reports, &mut NoProbe),
         }
@@ -111,7 +77,7 @@ impl PyEngine {
         let (engine, reports) = (&mut self.engine, &mut self.reports);
         py.detach(|| {
             for (i, ev) in evs.iter().enumerate() {
-                Pipeline::on_event(engine, first_index + i as u64, ev, reports, &mut NoProbe);
+                engine.handle(first_index + i as u64, ev, reports);
             }
         });
         Ok(())

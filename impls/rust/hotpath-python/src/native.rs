@@ -6,8 +6,8 @@ use std::sync::Arc;
 use hotpath_bench::native::{run, EmptyPipeline, NativeRun, Progress};
 use hotpath_bench::pacing::Pace;
 use hotpath_bench::recorder::summarize;
-use hotpath_core::engine::{Engine, NoProbe};
-use hotpath_core::format::{EventKind, EventRecord, ReportRecord, ScenarioMeta};
+use hotpath_core::engine::Engine;
+use hotpath_core::format::{order_capacity, ReportRecord, ScenarioMeta};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -34,30 +34,25 @@ impl PyReplayProgress {
     }
 }
 
-/// `native_run(meta_json, records, pace, rate, *, stage_timing, limit, empty, progress)`.
+/// `native_run(meta_json, records, pace, speed, *, stage_timing, limit, empty, progress)`.
 ///
-/// `records` is a uint8 view of an `EVENT_DTYPE` array; `pace` is `recorded` (rate =
-/// speed), `rate` (rate = events/s) or `max`. Returns a dict of numpy arrays and figures.
+/// `records` is a uint8 view of an `EVENT_DTYPE` array; `pace` is `recorded`, `rate:N` or
+/// `max` and `speed` divides recorded time. Returns a dict of numpy arrays and figures.
 #[pyfunction]
-#[pyo3(signature = (meta_json, records, pace, rate, *, stage_timing = true, limit = None, empty = false, progress = None))]
+#[pyo3(signature = (meta_json, records, pace, speed, *, stage_timing = true, limit = None, empty = false, progress = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn native_run<'py>(
     py: Python<'py>,
     meta_json: &str,
     records: PyReadonlyArray1<'py, u8>,
     pace: &str,
-    rate: f64,
+    speed: f64,
     stage_timing: bool,
     limit: Option<usize>,
     empty: bool,
     progress: Option<&Bound<'py, PyReplayProgress>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let pace = match pace {
-        "recorded" => Pace::parse("recorded", rate),
-        "rate" => Pace::parse(&format!("rate:{rate}"), 1.0),
-        other => Pace::parse(other, 1.0),
-    }
-    .map_err(bench_to_py)?;
+    let pace = Pace::parse(pace, speed).map_err(bench_to_py)?;
     let evs = events(&records)?;
     let evs = &evs[..limit.unwrap_or(evs.len()).min(evs.len())];
     let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
@@ -87,12 +82,6 @@ pub fn native_run<'py>(
     Ok(out)
 }
 
-/// Orders a stream can create: one per NEW and per REPLACE.
-fn order_capacity(evs: &[EventRecord]) -> usize {
-    let creates = |k: u8| k == EventKind::NewOrder as u8 || k == EventKind::Replace as u8;
-    evs.iter().filter(|e| creates(e.kind)).count()
-}
-
 /// `replay(meta_json, records) -> report bytes`: the whole scenario through a fresh
 /// engine as fast as possible, GIL released, records read in place.
 #[pyfunction]
@@ -106,9 +95,7 @@ pub fn replay<'py>(
     let mut engine = Engine::new(&meta).map_err(to_py)?;
     let reports = py.detach(|| {
         let mut out: Vec<ReportRecord> = Vec::with_capacity(evs.len() / 2 + 16);
-        for (i, ev) in evs.iter().enumerate() {
-            engine.on_event(i as u64, ev, &mut out, &mut NoProbe);
-        }
+        engine.replay(evs, &mut out);
         out
     });
     Ok(reports_to_numpy(py, &reports))

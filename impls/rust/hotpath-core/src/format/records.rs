@@ -35,6 +35,19 @@ pub struct EventRecord {
     pub venue: u8,
 }
 
+impl EventRecord {
+    /// Whether handling this record can create an order (a NEW or a REPLACE).
+    #[inline]
+    pub fn creates_order(&self) -> bool {
+        self.kind == EventKind::NewOrder as u8 || self.kind == EventKind::Replace as u8
+    }
+}
+
+/// How many orders `events` can create: the size an engine's order store needs.
+pub fn order_capacity(events: &[EventRecord]) -> usize {
+    events.iter().filter(|e| e.creates_order()).count()
+}
+
 /// One execution report (64 bytes, little-endian).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

@@ -62,7 +62,7 @@ def native_run(
     meta_json: str,
     records: npt.NDArray[np.uint8],
     pace: str,
-    rate: float,
+    speed: float,
     *,
     stage_timing: bool = True,
     limit: int | None = None,
