@@ -6,8 +6,14 @@ from __future__ import annotations
 import hotpath_rs
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
-from tests.hotpath_asyncio.streams import ADVERSARIAL, REALISTIC, random_scenario, scenarios
+from hypothesis import given, settings
+from tests.hotpath_asyncio.streams import (
+    ADVERSARIAL,
+    REALISTIC,
+    random_scenario,
+    scenarios,
+    seeded_scenarios,
+)
 
 import hotpath_asyncio
 from hotpath_lab.drivers.builds import meta_json
@@ -35,14 +41,14 @@ def assert_same(meta: ScenarioMeta, records: np.ndarray) -> np.ndarray:
     return python
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400)
 @given(scenarios(max_events=200, profile=ADVERSARIAL))
 def test_random_adversarial_streams_agree(sc: tuple[ScenarioMeta, np.ndarray]) -> None:
     assert_same(*sc)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(min_events=200, max_events=1_500, profile=REALISTIC))
+@settings(max_examples=60)
+@given(seeded_scenarios(min_events=200, max_events=3_000, profile=REALISTIC))
 def test_random_realistic_streams_agree(sc: tuple[ScenarioMeta, np.ndarray]) -> None:
     assert_same(*sc)
 

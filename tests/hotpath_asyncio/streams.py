@@ -5,7 +5,8 @@ One generator, two sources of randomness:
 * ``scenarios()`` — a hypothesis strategy, for property and differential tests (it shrinks:
   every choice is an integer draw whose lower bound is the simplest option);
 * ``random_scenario(seed, n_events)`` — the same generator driven by ``random.Random``, for
-  large deterministic streams (benchmarks, coverage checks) where shrinking is not needed.
+  large deterministic streams (benchmarks, coverage checks) where shrinking is not needed;
+  ``seeded_scenarios()`` wraps it as a hypothesis strategy for long streams.
 
 The ``ADVERSARIAL`` profile keeps id spaces small (duplicates, unknown orders), prices within
 a few ticks of a drifting mid (sweeps, passive fills, price-band rejects), limits tight (risk
@@ -434,3 +435,18 @@ def random_scenario(
     meta = generate_meta(rng.randint, profile)
     events = generate_events(rng.randint, meta, n_events, profile)
     return ScenarioMeta.from_dict(meta), to_records(events)
+
+
+@st.composite
+def seeded_scenarios(
+    draw: st.DrawFn,
+    min_events: int,
+    max_events: int,
+    profile: Profile = REALISTIC,
+) -> tuple[ScenarioMeta, np.ndarray]:
+    """Long streams for hypothesis: it draws only a seed and a length, so a thousand events
+    cost a few bytes of its entropy budget (drawing each field would overrun it and make
+    hypothesis discard most examples). A failure reports the seed, which replays exactly."""
+    seed = draw(st.integers(0, 2**63 - 1), label="seed")
+    n_events = draw(st.integers(min_events, max_events), label="n_events")
+    return random_scenario(seed, n_events, profile)

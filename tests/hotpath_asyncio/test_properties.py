@@ -8,7 +8,7 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from tests.hotpath_asyncio.model import Model
 from tests.hotpath_asyncio.streams import (
     ADVERSARIAL,
@@ -32,11 +32,8 @@ from hotpath_lab.formats import (
 EXAMPLES = int(os.environ.get("HOTPATH_PROPERTY_EXAMPLES", "80"))
 """Examples per property; raise it (e.g. 5000) for a deeper run than the default few seconds."""
 
-PROPERTY_SETTINGS = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+# Deadline and health checks come from the session profile (tests/conftest.py).
+PROPERTY_SETTINGS = settings(max_examples=EXAMPLES)
 
 REQUEST_KINDS = (EventKind.NEW_ORDER, EventKind.CANCEL, EventKind.REPLACE)
 
@@ -159,9 +156,7 @@ def test_invariants_hold_on_random_streams(scenario: tuple[ScenarioMeta, np.ndar
     check_one_outcome_per_request(records, engine)
 
 
-@settings(
-    max_examples=max(1, EXAMPLES // 3), deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(max_examples=max(1, EXAMPLES // 3))
 @given(scenarios())
 def test_same_input_same_digest_across_drivers(scenario: tuple[ScenarioMeta, np.ndarray]) -> None:
     meta, records = scenario
