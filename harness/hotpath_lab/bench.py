@@ -57,6 +57,8 @@ class BenchOptions:
     """After the timed workers, a separate py-spy pass per build (``hotpath_lab.profiling``)."""
     profile_seconds: float = 5.0
     profile_rate_hz: int = 250
+    jitter_seconds: float = 1.0
+    """Noise-floor probe per worker before its passes (``hotpath_lab.worker``); 0 skips it."""
 
     def validate(self) -> None:
         Pace.parse(self.pace, self.speed)
@@ -70,6 +72,8 @@ class BenchOptions:
             seen.add(b)
         if self.warmup < 0:
             raise ValueError(f"warm-up must be >= 0 events, got {self.warmup}")
+        if not 0 <= self.jitter_seconds <= 60:
+            raise ValueError(f"--jitter-seconds must be in [0, 60], got {self.jitter_seconds}")
         if self.profile and not (self.profile_seconds > 0 and self.profile_rate_hz > 0):
             raise ValueError("--profile-seconds and --profile-rate must be positive")
 
@@ -159,6 +163,7 @@ def _run_worker(
         throughput=options.throughput,
         overhead=options.overhead,
         interval_ns=options.interval_ns,
+        jitter_seconds=options.jitter_seconds,
     )
     result, cpu_trace = _spawn(spec, progress, sample=True)
     memory, _ = _spawn(replace(spec, mode="memory"), progress, sample=False)
@@ -233,6 +238,7 @@ def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | No
             "e2e_p99": _ratio(base, r, ("latency_ns", "e2e", "p99")),
             "e2e_p999": _ratio(base, r, ("latency_ns", "e2e", "p999")),
             "e2e_max": _ratio(base, r, ("latency_ns", "e2e", "max")),
+            "service_p99": _ratio(base, r, ("latency_ns", "service", "p99")),
             "tick_to_book_p99": _ratio(base, r, ("latency_ns", "tick_to_book", "p99")),
             "throughput_orders": _inverse_ratio(base, r, ("throughput", "orders_per_s")),
             "cpu_per_order": _ratio(base, r, ("throughput", "cpu_per_order_ns")),

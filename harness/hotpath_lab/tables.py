@@ -69,6 +69,7 @@ def render_run(run: dict[str, Any], console: Console) -> None:
             )
         console.print(t)
     render_resources(builds, console)
+    render_noise_floor(builds, console)
     render_ratios(run.get("ratios", {}), console)
     agree = "[green]all builds agree[/]" if run["agree"] else "[bold red]BUILDS DISAGREE[/]"
     digests = ", ".join(f"{b} {d[:12]}" for b, d in run["digests"].items())
@@ -122,6 +123,24 @@ def render_resources(builds: dict[str, Any], console: Console) -> None:
         )
 
 
+def noise_floor_line(build: str, jitter: dict[str, Any]) -> str:
+    """One build's probe, and the percentile beyond which the machine sets the latency."""
+    return (
+        f"{build}: {jitter['per_second']:,.0f} interruptions/s, median "
+        f"{us(jitter['p50_ns'])} µs, max {us(jitter['max_ns'])} µs, "
+        f"{100 * jitter['stolen_share']:.2f}% of time lost → beyond "
+        f"p{100 * jitter['noise_floor_quantile']:.2f} the machine, not the build, sets latency"
+    )
+
+
+def render_noise_floor(builds: dict[str, Any], console: Console) -> None:
+    lines = [noise_floor_line(b, r["jitter"]) for b, r in builds.items() if "jitter" in r]
+    if lines:
+        console.print("machine noise floor (spinning thread, gaps > 1 µs):", highlight=False)
+        for line in lines:
+            console.print(f"  {line}", highlight=False)
+
+
 def render_ratios(ratios: dict[str, dict[str, float | None]], console: Console) -> None:
     if not ratios:
         return
@@ -134,6 +153,7 @@ def render_ratios(ratios: dict[str, dict[str, float | None]], console: Console) 
         "e2e_p50",
         "e2e_p99",
         "e2e_p999",
+        "service_p99",
         "tick_to_book_p99",
         "throughput_orders",
         "cpu_per_order",

@@ -48,6 +48,8 @@ class WorkerSpec:
     overhead_rate: float = 100_000.0
     interval_ns: int = 1_000_000_000
     tail_share: float = 0.001
+    jitter_seconds: float = 1.0
+    """How long to probe the machine's noise floor before the passes (0 = skip)."""
     mode: str = "measure"
     """``measure``: warm-up, timed, throughput and overhead passes; ``memory``: only the
     engine-memory replay, in a process of its own so no earlier pass's freed heap hides it."""
@@ -92,6 +94,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
     pace = Pace.parse(spec.pace, spec.speed)
     build = load_build(spec.build, BUILTIN)
     rss_before = current_rss_bytes()
+    jitter = _probe_jitter(spec.jitter_seconds)
 
     passes = _native_passes if build.name == NATIVE else _python_passes
     timed, throughput, overhead = passes(build, spec, meta, records, pace)
@@ -163,6 +166,8 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         "warmup_events": min(spec.warmup, len(records)),
         "files": files,
     }
+    if jitter is not None:
+        result["jitter"] = jitter
     if throughput is not None:
         tp_digest = report_digest(throughput.reports)
         result["throughput"] = {
@@ -321,6 +326,20 @@ def _memory_pass(build: Build, meta: ScenarioMeta, records: np.ndarray) -> dict[
     after = current_rss_bytes()
     del engine
     return {"engine_rss_bytes": max(0, after - before), "engine_reports": reports}
+
+
+def _probe_jitter(seconds: float) -> dict[str, Any] | None:
+    """The machine's noise floor in this process, just before it is measured: how often a
+    spinning thread is interrupted and what share of time it loses. Orders that arrive
+    inside an interruption wait it out, so percentiles beyond ``1 - stolen_share`` are set
+    by the machine, whatever the build."""
+    if seconds <= 0:
+        return None
+    import hotpath_rs
+
+    jitter: dict[str, Any] = hotpath_rs.measure_jitter(seconds)
+    jitter["noise_floor_quantile"] = max(0.0, 1.0 - jitter["stolen_share"])
+    return jitter
 
 
 def _late_dispatch(t: PassTimes) -> dict[str, float]:

@@ -83,6 +83,13 @@ def register(sub: Any) -> None:
         help="py-spy samples per second for --profile (default %(default)s)",
     )
     p.add_argument(
+        "--jitter-seconds",
+        type=float,
+        default=1.0,
+        help="probe the machine's noise floor for this long in each worker before its "
+        "passes; 0 skips it (default %(default)s)",
+    )
+    p.add_argument(
         "--results-dir",
         default=None,
         help="where run folders go (default: results/, or $HOTPATH_RESULTS)",
@@ -108,6 +115,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         profile=args.profile,
         profile_seconds=args.profile_seconds,
         profile_rate_hz=args.profile_rate,
+        jitter_seconds=args.jitter_seconds,
     )
     try:
         options.validate()

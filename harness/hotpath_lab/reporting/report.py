@@ -27,6 +27,7 @@ from hotpath_lab.reporting.compare import (
 from hotpath_lab.reporting.run_data import RunData
 from hotpath_lab.reporting.tail import tail_table
 from hotpath_lab.storage import load_run
+from hotpath_lab.tables import noise_floor_line
 
 REPORT_NAME = "report.md"
 PLOTS_DIR = "plots"
@@ -153,7 +154,8 @@ def _summary(data: RunData) -> str:
         parts = []
         for pair, r in ratios.items():
             parts.append(
-                f"{pair}: e2e p99 {md.ratio(r.get('e2e_p99'))}, throughput "
+                f"{pair}: e2e p99 {md.ratio(r.get('e2e_p99'))}, service p99 "
+                f"{md.ratio(r.get('service_p99'))}, throughput "
                 f"{md.ratio(r.get('throughput_orders'))}, "
                 f"CPU/order {md.ratio(r.get('cpu_per_order'))}"
             )
@@ -165,7 +167,23 @@ def _summary(data: RunData) -> str:
     ]
     if overhead:
         text += "\nDriver overhead (empty pipeline, end-to-end p50): " + ", ".join(overhead) + ".\n"
-    return text
+    return text + _noise_floor(data)
+
+
+def _noise_floor(data: RunData) -> str:
+    """The machine's own interruptions, probed in each worker: where its percentiles stop
+    describing the build."""
+    lines = [
+        f"- {noise_floor_line(b, data.build(b)['jitter'])}"
+        for b in data.builds
+        if "jitter" in data.build(b)
+    ]
+    if not lines:
+        return ""
+    return (
+        "\nMachine noise floor (a thread that only reads the clock, probed in each worker "
+        "before its passes; see `docs/measurement.md`):\n\n" + "\n".join(lines) + "\n"
+    )
 
 
 def _img(plots: dict[str, Path], name: str) -> str:

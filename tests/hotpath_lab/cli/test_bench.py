@@ -18,7 +18,7 @@ def run_folder(tmp_path_factory: pytest.TempPathFactory, golden_dir_module: Path
     root = tmp_path_factory.mktemp("results")
     code = main([
         "bench", "--scenario", str(golden_dir_module / "events-v1.hpe"), "--warmup", "2",
-        "--results-dir", str(root),
+        "--jitter-seconds", "0.2", "--results-dir", str(root),
     ])  # fmt: skip
     assert code == 0
     runs = list(iter_runs(root))
@@ -87,6 +87,7 @@ def test_results_show_and_compare(run_folder: Path, capsys: pytest.CaptureFixtur
         (["--pace", "warp"], 2),
         (["--pace", "rate:-5"], 2),
         (["--speed", "0"], 2),
+        (["--jitter-seconds", "-1"], 2),
     ],
 )
 def test_bad_options_are_refused_and_leave_no_run_folder(
@@ -121,6 +122,23 @@ def test_a_crashing_build_leaves_no_run_folder(tmp_path: Path, golden_dir_module
     ])  # fmt: skip
     assert code == 2
     assert not results.exists() or not any(results.rglob("run.json"))
+
+
+def test_each_worker_records_the_machine_noise_floor(run_folder: Path) -> None:
+    run = load_run(run_folder)
+    for build, r in run["builds"].items():
+        j = r["jitter"]
+        assert 0.2e9 <= j["duration_ns"] < 1e9, build
+        assert j["threshold_ns"] == 1_000
+        assert 0.0 <= j["stolen_share"] <= 1.0
+        assert j["noise_floor_quantile"] == pytest.approx(1.0 - j["stolen_share"])
+        assert j["stolen_ns"] >= j["count"] * j["threshold_ns"], "every gap counted is over it"
+        assert j["per_second"] == pytest.approx(j["count"] * 1e9 / j["duration_ns"])
+        if j["count"]:
+            assert j["threshold_ns"] < j["p50_ns"] <= j["p99_ns"] <= j["max_ns"]
+    report = (run_folder / "report.md").read_text()
+    assert "Machine noise floor" in report
+    assert report.count("the machine, not the build, sets latency") == len(run["builds"])
 
 
 def test_run_json_is_plain_json(run_folder: Path) -> None:

@@ -3,6 +3,7 @@
 //! - [`clock`]: `CLOCK_MONOTONIC` in ns, the same clock as Python's `time.perf_counter_ns`;
 //! - [`pacing`]: when each event is *intended* to be dispatched (recorded, constant rate, max);
 //! - [`timing`]: preallocated per-event timestamp arrays and the stage probe that fills them;
+//! - [`jitter`]: the machine's noise floor (how much time a spinning thread loses);
 //! - [`recorder`]: turning those arrays into HdrHistograms, `.hgrm` and `.hlog` text.
 //!
 //! The method is written up in `docs/measurement.md`.
@@ -10,6 +11,7 @@
 
 pub mod clock;
 pub mod error;
+pub mod jitter;
 pub mod native;
 pub mod pacing;
 pub mod recorder;

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 mod buffers;
 mod engine;
 mod error;
+mod jitter;
 mod native;
 mod recording;
 mod scenario;
@@ -21,6 +22,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::PyEngine>()?;
     native::register(m)?;
     m.add_function(wrap_pyfunction!(recording::record_timings, m)?)?;
+    m.add_function(wrap_pyfunction!(jitter::measure_jitter, m)?)?;
     Ok(())
 }
 

@@ -22,6 +22,7 @@ from hotpath_rs._native import (
     ScenarioConfigError,
     __version__,
     generate_scenario,
+    measure_jitter,
     overlay_strategy,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "ScenarioConfigError",
     "__version__",
     "generate_scenario",
+    "measure_jitter",
     "native_run",
     "overlay_strategy",
     "record_timings",

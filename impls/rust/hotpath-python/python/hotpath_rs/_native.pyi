@@ -82,6 +82,11 @@ def record_timings(
     interval_ns: int,
     start_epoch_s: float,
 ) -> dict[str, Any]: ...
+def measure_jitter(seconds: float = 1.0, threshold_ns: int = 1000) -> dict[str, Any]:
+    """Spins on the calling thread (GIL released) and reports every gap between clock reads
+    above ``threshold_ns``: ``count``, ``per_second``, ``stolen_ns``, ``stolen_share``,
+    ``p50_ns``, ``p99_ns``, ``max_ns``, ``duration_ns``, ``threshold_ns``."""
+
 def generate_scenario(
     config_json: str, seed: int, scale: float = 1.0
 ) -> tuple[npt.NDArray[np.uint64], str]:
