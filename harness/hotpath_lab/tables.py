@@ -129,7 +129,7 @@ def noise_floor_line(build: str, jitter: dict[str, Any]) -> str:
         f"{build}: {jitter['per_second']:,.0f} interruptions/s, median "
         f"{us(jitter['p50_ns'])} µs, max {us(jitter['max_ns'])} µs, "
         f"{100 * jitter['stolen_share']:.2f}% of time lost → beyond "
-        f"p{100 * jitter['noise_floor_quantile']:.2f} the machine, not the build, sets latency"
+        f"p{100 * (1 - jitter['stolen_share']):.2f} the machine, not the build, sets latency"
     )
 
 

@@ -337,9 +337,7 @@ def _probe_jitter(seconds: float) -> dict[str, Any] | None:
         return None
     import hotpath_rs
 
-    jitter: dict[str, Any] = hotpath_rs.measure_jitter(seconds)
-    jitter["noise_floor_quantile"] = max(0.0, 1.0 - jitter["stolen_share"])
-    return jitter
+    return dict(hotpath_rs.measure_jitter(seconds))
 
 
 def _late_dispatch(t: PassTimes) -> dict[str, float]:
