@@ -18,7 +18,7 @@ KEY_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
     "compare_p99.ipynb": {
         "p99-by-build": ("p99 µs", "low µs", "high µs", "method"),
         "p99-ratio": ("python / rust-ffi", "python / rust-native", "low", "high"),
-        "p99-by-run": ("run_id", "git", "p99 µs"),
+        "p99-by-run": ("run_id", "git", "p99 µs", "machine noise %"),
     },
     "gc_tail.ipynb": {
         "gc-summary": ("collections", "total_pause_ms", "slowest_in_pause"),

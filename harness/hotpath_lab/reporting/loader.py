@@ -61,7 +61,7 @@ def load_runs(root: RunRef | None = None, scenario: str | None = None) -> pd.Dat
         "scenario", "run_id", "created_utc", "git_sha", "dirty", "build", "agree",
         "e2e_p50_ns", "e2e_p99_ns", "e2e_p999_ns", "e2e_max_ns", "tick_to_book_p99_ns",
         "orders_per_s", "cpu_per_order_ns", "peak_rss_bytes", "gc_count", "gc_total_ms",
-        "gc_max_ms", "tail_in_gc_share", "path",
+        "gc_max_ms", "tail_in_gc_share", "noise_stolen_share", "noise_per_s", "path",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -91,6 +91,9 @@ def _headline(run: dict[str, Any], build: str, r: dict[str, Any], path: Path) ->
         "gc_total_ms": gc.get("total_ms"),
         "gc_max_ms": gc.get("max_ms"),
         "tail_in_gc_share": gc.get("tail_overlap", {}).get("share"),
+        # the machine's noise floor in that worker (absent in runs made with it off)
+        "noise_stolen_share": r.get("jitter", {}).get("stolen_share"),
+        "noise_per_s": r.get("jitter", {}).get("per_second"),
         "path": str(path),
     }
 

@@ -122,6 +122,7 @@ def bench_sample(
         profile=profile,
         profile_seconds=1.0,
         profile_rate_hz=200,
+        jitter_seconds=0.2,
     )
     return run_bench(read_events(scenario), options, root)
 

@@ -63,6 +63,12 @@ def test_load_runs_and_latest_run_find_runs_under_a_root(sample_run: Path) -> No
     root = sample_run.parent.parent
     df = loader.load_runs(root)
     assert set(df["build"]) == set(BUILDS)
+    run = load_run(sample_run)
+    for row in df.to_dict("records"):
+        r = run["builds"][row["build"]]
+        assert row["e2e_p99_ns"] == r["latency_ns"]["e2e"]["p99"]
+        assert row["noise_stolen_share"] == r["jitter"]["stolen_share"]
+        assert row["noise_per_s"] == r["jitter"]["per_second"]
     assert loader.latest_run(root) == sample_run
     assert loader.latest_run(root, scenario="sample") == sample_run
 
