@@ -68,14 +68,10 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     a, b = _load(args.run_a, args), _load(args.run_b, args)
-    if a["scenario"]["sha256"] != b["scenario"]["sha256"]:
-        console_err.print("[yellow]warning:[/] the runs replayed different scenario files")
-    env_a, env_b = a["environment"], b["environment"]
-    if (env_a["cpu_model"], env_a["hostname"]) != (env_b["cpu_model"], env_b["hostname"]):
-        console_err.print(
-            "[yellow]warning:[/] the runs come from different machines; timings are not "
-            "comparable across machines"
-        )
+    from hotpath_lab.reporting.compare import comparable  # pandas: only when comparing
+
+    for reason in comparable(b, a):
+        console_err.print(f"[yellow]not like for like:[/] {reason}", highlight=False)
     t = Table(
         title=f"{a['run_id']} (A) vs {b['run_id']} (B), µs", title_justify="left", show_edge=False
     )

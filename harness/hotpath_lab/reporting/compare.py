@@ -30,7 +30,11 @@ FIGURES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("CPU per order", ("throughput", "cpu_per_order_ns"), True),
     ("peak RSS", ("memory", "peak_rss_bytes"), True),
     ("GC total ms", ("gc", "total_ms"), True),
+    ("machine noise", ("jitter", "stolen_share"), True),
 )
+
+NOISE_FACTOR = 2.0
+"""Noise floors further apart than this factor make two runs' tails not like for like."""
 
 
 def _get(d: dict[str, Any], path: tuple[str, ...]) -> float | None:
@@ -126,6 +130,16 @@ def comparable(current: dict[str, Any], previous: dict[str, Any]) -> list[str]:
         for key in ("pace", "speed", "warmup")
         if opts_a.get(key) != opts_b.get(key)
     )
+    for build, now in current["builds"].items():
+        x = _get(previous["builds"].get(build, {}), ("jitter", "stolen_share"))
+        y = _get(now, ("jitter", "stolen_share"))
+        if x is None or y is None or max(x, y) < 0.002:  # both quiet: nothing to say
+            continue
+        if max(x, y) > NOISE_FACTOR * min(x, y):
+            reasons.append(
+                f"the machine's noise floor moved for {build} ({100 * x:.2f}% → "
+                f"{100 * y:.2f}% of time lost): its tail percentiles moved with it"
+            )
     return reasons
 
 

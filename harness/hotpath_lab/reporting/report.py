@@ -395,6 +395,8 @@ def _formatter(figure: str) -> Any:
         return md.mib
     if figure == "GC total ms":
         return lambda v: f"{v:.1f} ms"
+    if figure == "machine noise":
+        return lambda v: f"{100 * v:.2f}% of time"
     return md.ns
 
 
