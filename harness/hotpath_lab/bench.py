@@ -27,7 +27,7 @@ from hotpath_lab.pacing import Pace
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
 from hotpath_lab.profiling.profile_pass import ProfileOptions, profile_builds
 from hotpath_lab.progress_channel import ProgressChannel
-from hotpath_lab.storage import RUN_SCHEMA, new_run_id, run_folder
+from hotpath_lab.storage import RUN_SCHEMA, figure_at, new_run_id, run_folder
 from hotpath_lab.worker import WorkerSpec
 
 PhaseProgress = Callable[[str, str, int, int], None]
@@ -248,20 +248,11 @@ def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | No
     return out
 
 
-def _get(d: dict[str, Any], path: tuple[str, ...]) -> float | None:
-    cur: Any = d
-    for k in path:
-        if not isinstance(cur, dict) or k not in cur:
-            return None
-        cur = cur[k]
-    return float(cur) if isinstance(cur, int | float) else None
-
-
 def _ratio(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> float | None:
-    x, y = _get(a, path), _get(b, path)
+    x, y = figure_at(a, path), figure_at(b, path)
     return x / y if x is not None and y else None
 
 
 def _inverse_ratio(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> float | None:
-    x, y = _get(a, path), _get(b, path)
+    x, y = figure_at(a, path), figure_at(b, path)
     return y / x if x and y is not None else None

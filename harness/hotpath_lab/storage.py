@@ -112,6 +112,17 @@ def resolve_run(ref: str | os.PathLike[str], root: Path | None = None) -> Path:
     raise ResultsError(f"{str(ref)!r} matches several runs: {names}")
 
 
+def figure_at(result: dict[str, Any], path: tuple[str, ...]) -> float | None:
+    """The number at ``path`` inside a ``run.json`` mapping, or None when it is absent (an
+    older run, a skipped pass) or not a number."""
+    cur: Any = result
+    for k in path:
+        if not isinstance(cur, dict) or k not in cur:
+            return None
+        cur = cur[k]
+    return float(cur) if isinstance(cur, int | float) else None
+
+
 def previous_run(root: Path, scenario: str, before: str) -> RunInfo | None:
     """The latest complete run of ``scenario`` created before ``before`` (a run id)."""
     earlier = [r for r in iter_runs(root, scenario) if r.run_id < before]

@@ -53,18 +53,11 @@ def _interval(replicate_values: np.ndarray, confidence: float) -> tuple[float, f
     return float(lo), float(hi)
 
 
-def block_bootstrap(
-    ic: IntervalCounts,
-    q: float = 0.99,
-    *,
-    replicates: int = 1000,
-    confidence: float = 0.95,
-    seed: int = 0,
-) -> BootstrapCI:
-    """Resamples whole intervals (rows of ``ic.counts``) with replacement."""
+def _block_replicates(ic: IntervalCounts, q: float, replicates: int, seed: int) -> np.ndarray:
+    """Percentile ``q`` of ``replicates`` resamplings of whole intervals (rows of
+    ``ic.counts``), drawn with replacement."""
     rng = np.random.default_rng(seed)
     n = ic.counts.shape[0]
-    estimate = float(quantiles(ic.values, ic.merged(), [q])[0])
     reps = np.empty(replicates)
     done = 0
     while done < replicates:
@@ -75,10 +68,44 @@ def block_bootstrap(
         merged = weights @ ic.counts
         reps[done : done + b] = quantiles(ic.values, merged, [q])[:, 0]
         done += b
-    lo, hi = _interval(reps, confidence)
+    return reps
+
+
+def _histogram_replicates(
+    values: np.ndarray, counts: np.ndarray, q: float, replicates: int, seed: int
+) -> np.ndarray:
+    """Percentile ``q`` of ``replicates`` draws of ``N`` values from the histogram's own
+    distribution (all NaN for an empty histogram)."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.full(replicates, np.nan)
+    rng = np.random.default_rng(seed)
+    p = counts / total
+    reps = np.empty(replicates)
+    done = 0
+    while done < replicates:
+        b = min(BATCH, replicates - done)
+        draws = rng.multinomial(total, p, size=b)
+        reps[done : done + b] = quantiles(values, draws, [q])[:, 0]
+        done += b
+    return reps
+
+
+def block_bootstrap(
+    ic: IntervalCounts,
+    q: float = 0.99,
+    *,
+    replicates: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 0,
+) -> BootstrapCI:
+    """Resamples whole intervals (rows of ``ic.counts``) with replacement."""
+    estimate = float(quantiles(ic.values, ic.merged(), [q])[0])
+    lo, hi = _interval(_block_replicates(ic, q, replicates, seed), confidence)
     return BootstrapCI(
-        q, estimate, lo, hi, "interval", replicates, n, int(ic.total.sum()), confidence
-    )
+        q, estimate, lo, hi, "interval", replicates, ic.counts.shape[0], int(ic.total.sum()),
+        confidence,
+    )  # fmt: skip
 
 
 def histogram_bootstrap(
@@ -91,21 +118,19 @@ def histogram_bootstrap(
     seed: int = 0,
 ) -> BootstrapCI:
     """Draws ``N`` values from the histogram's own distribution, ``replicates`` times."""
-    rng = np.random.default_rng(seed)
     total = int(counts.sum())
     estimate = float(quantiles(values, counts, [q])[0])
     if total == 0:
         return BootstrapCI(q, np.nan, np.nan, np.nan, "histogram", replicates, 1, 0, confidence)
-    p = counts / total
-    reps = np.empty(replicates)
-    done = 0
-    while done < replicates:
-        b = min(BATCH, replicates - done)
-        draws = rng.multinomial(total, p, size=b)
-        reps[done : done + b] = quantiles(values, draws, [q])[:, 0]
-        done += b
-    lo, hi = _interval(reps, confidence)
+    lo, hi = _interval(_histogram_replicates(values, counts, q, replicates, seed), confidence)
     return BootstrapCI(q, estimate, lo, hi, "histogram", replicates, 1, total, confidence)
+
+
+def _use_blocks(ic: IntervalCounts, method: str) -> bool:
+    if method not in ("auto", "interval", "histogram"):
+        raise ValueError(f"unknown bootstrap method {method!r}: auto, interval or histogram")
+    blocks = int(np.count_nonzero(ic.total))
+    return method == "interval" or (method == "auto" and blocks >= MIN_BLOCKS)
 
 
 def percentile_ci(
@@ -119,11 +144,43 @@ def percentile_ci(
 ) -> BootstrapCI:
     """``method``: ``interval``, ``histogram`` or ``auto`` (interval when there are at
     least ``MIN_BLOCKS`` non-empty intervals)."""
-    if method not in ("auto", "interval", "histogram"):
-        raise ValueError(f"unknown bootstrap method {method!r}: auto, interval or histogram")
-    blocks = int(np.count_nonzero(ic.total))
-    if method == "interval" or (method == "auto" and blocks >= MIN_BLOCKS):
+    if _use_blocks(ic, method):
         return block_bootstrap(ic, q, replicates=replicates, confidence=confidence, seed=seed)
     return histogram_bootstrap(
         ic.values, ic.merged(), q, replicates=replicates, confidence=confidence, seed=seed
     )
+
+
+def replicate_quantiles(
+    ic: IntervalCounts,
+    q: float = 0.99,
+    *,
+    method: str = "auto",
+    replicates: int = 1000,
+    seed: int = 0,
+) -> np.ndarray:
+    """The bootstrap replicates of percentile ``q`` themselves, by the same rule as
+    ``percentile_ci`` (for intervals around derived figures such as ratios)."""
+    if _use_blocks(ic, method):
+        return _block_replicates(ic, q, replicates, seed)
+    return _histogram_replicates(ic.values, ic.merged(), q, replicates, seed)
+
+
+def ratio_ci(
+    numerator: IntervalCounts,
+    denominator: IntervalCounts,
+    q: float = 0.99,
+    *,
+    replicates: int = 1000,
+    confidence: float = 0.95,
+) -> tuple[float, float, float]:
+    """``(estimate, low, high)`` of percentile ``q`` of one run over another's, both
+    resampled independently (seeds 1 and 2)."""
+    a = replicate_quantiles(numerator, q, replicates=replicates, seed=1)
+    b = replicate_quantiles(denominator, q, replicates=replicates, seed=2)
+    estimate = float(
+        quantiles(numerator.values, numerator.merged(), [q])[0]
+        / quantiles(denominator.values, denominator.merged(), [q])[0]
+    )
+    lo, hi = _interval(a / b, confidence)
+    return estimate, lo, hi

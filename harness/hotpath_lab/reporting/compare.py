@@ -17,7 +17,7 @@ import pandas as pd
 
 from hotpath_lab.reporting.bootstrap import BootstrapCI, percentile_ci
 from hotpath_lab.reporting.loader import RunRef, interval_counts, run_path
-from hotpath_lab.storage import load_run
+from hotpath_lab.storage import figure_at, load_run
 
 FIGURES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     # (label, path inside a build's result, lower is better)
@@ -37,15 +37,6 @@ NOISE_FACTOR = 2.0
 """Noise floors further apart than this factor make two runs' tails not like for like."""
 
 
-def _get(d: dict[str, Any], path: tuple[str, ...]) -> float | None:
-    cur: Any = d
-    for k in path:
-        if not isinstance(cur, dict) or k not in cur:
-            return None
-        cur = cur[k]
-    return float(cur) if isinstance(cur, int | float) else None
-
-
 def compare_runs(current: RunRef, previous: RunRef) -> pd.DataFrame:
     """One row per (build, figure) present in both runs."""
     a, b = load_run(previous), load_run(current)
@@ -55,7 +46,7 @@ def compare_runs(current: RunRef, previous: RunRef) -> pd.DataFrame:
         if before is None:
             continue
         for label, path, lower_better in FIGURES:
-            x, y = _get(before, path), _get(now, path)
+            x, y = figure_at(before, path), figure_at(now, path)
             if x is None or y is None:
                 continue
             change = (y - x) / x if x else None
@@ -131,8 +122,8 @@ def comparable(current: dict[str, Any], previous: dict[str, Any]) -> list[str]:
         if opts_a.get(key) != opts_b.get(key)
     )
     for build, now in current["builds"].items():
-        x = _get(previous["builds"].get(build, {}), ("jitter", "stolen_share"))
-        y = _get(now, ("jitter", "stolen_share"))
+        x = figure_at(previous["builds"].get(build, {}), ("jitter", "stolen_share"))
+        y = figure_at(now, ("jitter", "stolen_share"))
         if x is None or y is None or max(x, y) < 0.002:  # both quiet: nothing to say
             continue
         if max(x, y) > NOISE_FACTOR * min(x, y):

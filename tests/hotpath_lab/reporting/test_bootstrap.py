@@ -8,6 +8,8 @@ from hotpath_lab.reporting.bootstrap import (
     block_bootstrap,
     histogram_bootstrap,
     percentile_ci,
+    ratio_ci,
+    replicate_quantiles,
 )
 from hotpath_lab.reporting.hlog import IntervalCounts, quantiles
 
@@ -62,3 +64,22 @@ def test_auto_falls_back_to_the_histogram_bootstrap_for_short_runs() -> None:
     assert percentile_ci(synthetic(MIN_BLOCKS, 500), replicates=50).method == "interval"
     with pytest.raises(ValueError, match="unknown bootstrap method"):
         percentile_ci(synthetic(2, 10), method="jackknife")
+
+
+def test_replicates_follow_the_same_rule_as_the_interval() -> None:
+    long_run, short_run = synthetic(20, 2_000), synthetic(3, 2_000)
+    for ic in (long_run, short_run):
+        ci = percentile_ci(ic, 0.99, replicates=300, seed=4)
+        reps = replicate_quantiles(ic, 0.99, replicates=300, seed=4)
+        assert len(reps) == 300
+        assert (ci.low, ci.high) == tuple(np.quantile(reps, [0.025, 0.975]))
+
+
+def test_ratio_of_a_run_with_a_scaled_copy_of_itself() -> None:
+    ic = synthetic(20, 2_000)
+    slower = IntervalCounts("e2e", ic.start_s, ic.length_s, ic.values * 3, ic.counts)
+    estimate, lo, hi = ratio_ci(slower, ic, 0.99, replicates=300)
+    assert estimate == pytest.approx(3.0)
+    assert lo <= estimate <= hi
+    same, lo_same, hi_same = ratio_ci(ic, ic, 0.99, replicates=300)
+    assert same == 1.0 and lo_same < 1.0 < hi_same, "independent resamples straddle 1"
