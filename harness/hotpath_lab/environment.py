@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import platform
+import shutil
 import subprocess
 import sys
 from importlib.metadata import PackageNotFoundError, version
@@ -62,6 +63,12 @@ def git_state() -> dict[str, Any]:
     except (OSError, subprocess.SubprocessError):
         return {"sha": "unknown", "short": "unknown", "dirty": None}
     return {"sha": sha, "short": sha[:10], "dirty": dirty}
+
+
+def venv_tool(name: str) -> str | None:
+    """A command installed beside this interpreter (the lab's venv), else one on PATH."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else shutil.which(name)
 
 
 def _cpu_model() -> str:

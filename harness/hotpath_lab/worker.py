@@ -337,7 +337,7 @@ def _probe_jitter(seconds: float) -> dict[str, Any] | None:
         return None
     import hotpath_rs
 
-    return dict(hotpath_rs.measure_jitter(seconds))
+    return hotpath_rs.measure_jitter(seconds)
 
 
 def _late_dispatch(t: PassTimes) -> dict[str, float]:

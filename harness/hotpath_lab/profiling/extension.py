@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hotpath_lab.environment import REPO
+from hotpath_lab.environment import REPO, venv_tool
 
 CRATE_MANIFEST = Path("impls/rust/hotpath-python/Cargo.toml")
 SOURCE_ROOTS = ("impls/rust", "harness/rust")
@@ -109,10 +109,7 @@ def profiling_extension(repo: Path = REPO, *, quiet: bool = True) -> Path:
 
 
 def _maturin() -> str:
-    beside = Path(sys.executable).parent / "maturin"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("maturin")
+    found = venv_tool("maturin")
     if found is None:
         raise ExtensionBuildError("maturin not found (it is in requirements/lock.txt)")
     return found

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from hotpath_lab.atomic import atomic_write_bytes
+from hotpath_lab.environment import venv_tool
 from hotpath_lab.profiling.attribution import attribute
 from hotpath_lab.profiling.extension import ExtensionBuildError, profiling_extension
 from hotpath_lab.profiling.flamegraph import render_svg
@@ -58,10 +58,7 @@ class ProfileOptions:
 
 
 def pyspy_executable() -> str:
-    beside = Path(sys.executable).parent / "py-spy"
-    if beside.is_file():
-        return str(beside)
-    found = shutil.which("py-spy")
+    found = venv_tool("py-spy")
     if found is None:
         raise ProfileError("py-spy not found (install it: it is in requirements/lock.txt)")
     return found

@@ -28,7 +28,7 @@ use burst_watch::BurstWatch;
 use desk::Desk;
 use maker::{Maker, NO_SLOT};
 use outbox::{Action, Purpose, Request, Task};
-use probes::{BadKind, Probes};
+use probes::Probes;
 use shadow::{collar_offset, Effects};
 use view::Applied;
 
@@ -160,7 +160,7 @@ impl Strategy<'_> {
                 self.desk.now = ts;
                 self.handle(Request {
                     rec,
-                    purpose: Purpose::Probe(BadKind::NoReferencePrice),
+                    purpose: Purpose::Probe(Reason::NoReferencePrice),
                     auto_id: true,
                 });
             }

@@ -7,9 +7,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use hotpath_core::format::EventRecord;
-
-use super::probes::BadKind;
+use hotpath_core::format::{EventRecord, Reason};
 
 /// Why a request was sent: what the strategy does when it is handled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +25,7 @@ pub enum Purpose {
     /// Inventory hedge (IOC or MARKET, venue ANY).
     Hedge,
     /// A deliberately bad request aimed at one reject reason.
-    Probe(BadKind),
+    Probe(Reason),
     /// A deep passive order that fills the account up to its open-order cap.
     Filler,
     /// Cancels a leftover filler or probe.

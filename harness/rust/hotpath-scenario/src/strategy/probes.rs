@@ -12,109 +12,24 @@ use super::maker::Maker;
 use super::outbox::{Purpose, Task};
 use super::shadow::collar_offset;
 
-/// What a bad request is built to trip: one kind per reject reason.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BadKind {
-    /// An instrument id not in the metadata.
-    UnknownInstrument,
-    /// An account id not in the metadata.
-    UnknownAccount,
-    /// A NEW with a venue that is neither known nor ANY.
-    UnknownVenue,
-    /// A NEW with an invalid side or order type.
-    InvalidRequest,
-    /// Zero, negative or off-lot qty (NEW or REPLACE).
-    InvalidQty,
-    /// Qty above `max_order_qty`.
-    QtyTooLarge,
-    /// Off-tick, non-positive or too-high price.
-    InvalidPrice,
-    /// A request id the account already used.
-    DuplicateId,
-    /// CANCEL or REPLACE of an order that is not live.
-    UnknownOrder,
-    /// A MARKET before any book or trade exists.
-    NoReferencePrice,
-    /// Any NEW/REPLACE after the kill switch tripped.
-    TradingHalted,
-    /// A limit far outside the collar.
-    PriceBand,
-    /// Notional above `max_order_notional`.
-    MaxNotional,
-    /// An order that would take the worst-case position past its limit.
-    PositionLimit,
-    /// An order that would take gross exposure past its cap.
-    ExposureLimit,
-    /// A burst of REPLACEs beyond the throttle.
-    RateLimit,
-    /// NEW LIMITs beyond the open-order cap.
-    MaxOpenOrders,
-}
-
-impl BadKind {
-    /// Every kind, in reason-code order.
-    pub const ALL: [BadKind; 17] = [
-        BadKind::UnknownInstrument,
-        BadKind::UnknownAccount,
-        BadKind::UnknownVenue,
-        BadKind::InvalidRequest,
-        BadKind::InvalidQty,
-        BadKind::QtyTooLarge,
-        BadKind::InvalidPrice,
-        BadKind::DuplicateId,
-        BadKind::UnknownOrder,
-        BadKind::NoReferencePrice,
-        BadKind::TradingHalted,
-        BadKind::PriceBand,
-        BadKind::MaxNotional,
-        BadKind::PositionLimit,
-        BadKind::ExposureLimit,
-        BadKind::RateLimit,
-        BadKind::MaxOpenOrders,
-    ];
-
-    /// The reject reason this kind aims at.
-    pub const fn reason(self) -> Reason {
-        match self {
-            BadKind::UnknownInstrument => Reason::UnknownInstrument,
-            BadKind::UnknownAccount => Reason::UnknownAccount,
-            BadKind::UnknownVenue => Reason::UnknownVenue,
-            BadKind::InvalidRequest => Reason::InvalidRequest,
-            BadKind::InvalidQty => Reason::InvalidQty,
-            BadKind::QtyTooLarge => Reason::QtyTooLarge,
-            BadKind::InvalidPrice => Reason::InvalidPrice,
-            BadKind::DuplicateId => Reason::DuplicateId,
-            BadKind::UnknownOrder => Reason::UnknownOrder,
-            BadKind::NoReferencePrice => Reason::NoReferencePrice,
-            BadKind::TradingHalted => Reason::TradingHalted,
-            BadKind::PriceBand => Reason::PriceBand,
-            BadKind::MaxNotional => Reason::MaxNotional,
-            BadKind::PositionLimit => Reason::PositionLimit,
-            BadKind::ExposureLimit => Reason::ExposureLimit,
-            BadKind::RateLimit => Reason::RateLimit,
-            BadKind::MaxOpenOrders => Reason::MaxOpenOrders,
-        }
-    }
-}
-
-/// Kinds the rotation draws from. The other two need a moment that cannot be chosen:
+/// Reasons the rotation aims at. The other two need a moment that cannot be chosen:
 /// `NoReferencePrice` is sent before the open, `TradingHalted` after a kill switch.
-const ROTATION: [BadKind; 15] = [
-    BadKind::UnknownInstrument,
-    BadKind::UnknownAccount,
-    BadKind::UnknownVenue,
-    BadKind::InvalidRequest,
-    BadKind::InvalidQty,
-    BadKind::QtyTooLarge,
-    BadKind::InvalidPrice,
-    BadKind::DuplicateId,
-    BadKind::UnknownOrder,
-    BadKind::PriceBand,
-    BadKind::MaxNotional,
-    BadKind::PositionLimit,
-    BadKind::ExposureLimit,
-    BadKind::RateLimit,
-    BadKind::MaxOpenOrders,
+const ROTATION: [Reason; 15] = [
+    Reason::UnknownInstrument,
+    Reason::UnknownAccount,
+    Reason::UnknownVenue,
+    Reason::InvalidRequest,
+    Reason::InvalidQty,
+    Reason::QtyTooLarge,
+    Reason::InvalidPrice,
+    Reason::DuplicateId,
+    Reason::UnknownOrder,
+    Reason::PriceBand,
+    Reason::MaxNotional,
+    Reason::PositionLimit,
+    Reason::ExposureLimit,
+    Reason::RateLimit,
+    Reason::MaxOpenOrders,
 ];
 
 /// Longest REPLACE burst a rate-limit probe sends.
@@ -184,12 +99,12 @@ impl Probes {
     }
 
     /// Sends `rec` if the estimate rejects it for `kind`'s reason.
-    fn aim(desk: &mut Desk<'_>, kind: BadKind, rec: EventRecord) -> bool {
-        if desk.shadow.evaluate(&desk.view, &rec) != Err(kind.reason()) {
+    fn aim(desk: &mut Desk<'_>, kind: Reason, rec: EventRecord) -> bool {
+        if desk.shadow.evaluate(&desk.view, &rec) != Err(kind) {
             return false;
         }
-        desk.stats.intend(kind.reason());
-        if kind == BadKind::DuplicateId {
+        desk.stats.intend(kind);
+        if kind == Reason::DuplicateId {
             desk.send_with_id(rec, Purpose::Probe(kind));
         } else {
             desk.send(rec, Purpose::Probe(kind));
@@ -197,7 +112,7 @@ impl Probes {
         true
     }
 
-    fn build(&mut self, desk: &mut Desk<'_>, maker: &mut Maker, kind: BadKind, account: u16) -> bool {
+    fn build(&mut self, desk: &mut Desk<'_>, maker: &mut Maker, kind: Reason, account: u16) -> bool {
         let ts = desk.reaction_ts();
         let i = desk.any_instrument();
         let Some(base) = desk.plain_quote(ts, account, i) else { return false };
@@ -205,20 +120,20 @@ impl Probes {
         let ins = desk.meta.instruments[usize::from(i)].clone();
         let v = self.variant;
         let rec = match kind {
-            BadKind::UnknownInstrument => {
+            Reason::UnknownInstrument => {
                 EventRecord { instrument: (ni as u64 + desk.rng.below(64)) as u16, ..base }
             }
-            BadKind::UnknownAccount => {
+            Reason::UnknownAccount => {
                 EventRecord { account: (na as u64 + desk.rng.below(64)) as u16, ..base }
             }
-            BadKind::UnknownVenue => EventRecord { venue: desk.rng.between(nv as u64, 254) as u8, ..base },
-            BadKind::InvalidRequest => match v % 4 {
+            Reason::UnknownVenue => EventRecord { venue: desk.rng.between(nv as u64, 254) as u8, ..base },
+            Reason::InvalidRequest => match v % 4 {
                 0 => EventRecord { side: 0, ..base },
                 1 => EventRecord { side: 3 + desk.rng.below(200) as u8, ..base },
                 2 => EventRecord { order_type: 0, ..base },
                 _ => EventRecord { order_type: 4 + desk.rng.below(200) as u8, ..base },
             },
-            BadKind::InvalidQty => {
+            Reason::InvalidQty => {
                 let qty = match v % 3 {
                     0 => 0,
                     1 => -ins.lot_size * (1 + desk.rng.below(3) as i64),
@@ -235,11 +150,11 @@ impl Probes {
                     _ => EventRecord { qty, ..base },
                 }
             }
-            BadKind::QtyTooLarge => {
+            Reason::QtyTooLarge => {
                 let lots = (ins.max_order_qty / ins.lot_size).saturating_add(1 + desk.rng.below(5) as i64);
                 EventRecord { qty: lots.saturating_mul(ins.lot_size), ..base }
             }
-            BadKind::InvalidPrice => match v % 3 {
+            Reason::InvalidPrice => match v % 3 {
                 0 if ins.tick_size > 1 => EventRecord { price: base.price + ins.tick_size / 2, ..base },
                 0 | 1 => EventRecord { price: -base.price * (v % 2) as i64, ..base },
                 _ => EventRecord {
@@ -247,7 +162,7 @@ impl Probes {
                     ..base
                 },
             },
-            BadKind::DuplicateId => {
+            Reason::DuplicateId => {
                 let last = desk.last_id(account);
                 let mut reused = None;
                 for back in 1..64u64 {
@@ -260,7 +175,7 @@ impl Probes {
                 let Some(id) = reused else { return false };
                 EventRecord { id, ..base }
             }
-            BadKind::UnknownOrder => {
+            Reason::UnknownOrder => {
                 let stale = self.retired[usize::from(account)].last().copied();
                 let orig = match stale {
                     Some(id) if v % 3 != 0 => id,
@@ -272,7 +187,7 @@ impl Probes {
                     desk.replace(ts, account, i, orig, base.price, base.qty)
                 }
             }
-            BadKind::PriceBand => {
+            Reason::PriceBand => {
                 let Some(reference) = desk.view.reference(usize::from(i)) else { return false };
                 let side = Side::from_u8(base.side).unwrap_or(Side::Buy);
                 let off = collar_offset(reference, ins.band_bps * (15 + desk.rng.below(10) as i64), 100_000);
@@ -284,13 +199,13 @@ impl Probes {
                 };
                 EventRecord { price, ..base }
             }
-            BadKind::MaxNotional => {
+            Reason::MaxNotional => {
                 let lim = desk.meta.accounts[usize::from(account)].limits.max_order_notional;
                 let lots =
                     (lim / base.price.max(1) / ins.lot_size).saturating_add(1 + desk.rng.below(3) as i64);
                 EventRecord { qty: lots.saturating_mul(ins.lot_size), ..base }
             }
-            BadKind::PositionLimit => {
+            Reason::PositionLimit => {
                 let lim = &desk.meta.accounts[usize::from(account)].limits;
                 let acc = desk.shadow.account(account);
                 let ii = usize::from(i);
@@ -307,8 +222,8 @@ impl Probes {
                 let Some(price) = desk.passive_price(i, side, 2) else { return false };
                 EventRecord { side: side as u8, price, qty, ..base }
             }
-            BadKind::ExposureLimit => return self.exposure(desk, account, ts, base),
-            BadKind::RateLimit => {
+            Reason::ExposureLimit => return self.exposure(desk, account, ts, base),
+            Reason::RateLimit => {
                 let Some(slot) = maker.idle_quote(account) else { return false };
                 let lim = &desk.meta.accounts[usize::from(account)].limits;
                 let headroom =
@@ -320,7 +235,7 @@ impl Probes {
                 desk.schedule(ts, Task::RateBurst { slot: slot as u32, sent: 0, hits: 0 });
                 return true;
             }
-            BadKind::MaxOpenOrders => {
+            Reason::MaxOpenOrders => {
                 let lim = &desk.meta.accounts[usize::from(account)].limits;
                 let to_fill = lim.max_open_orders.saturating_sub(desk.shadow.account(account).open_count);
                 if to_fill > MAX_FILL_STEPS / 4 || self.filling.contains(&account) {
@@ -330,7 +245,7 @@ impl Probes {
                 desk.schedule(ts, Task::FillUp { account, sent: 0 });
                 return true;
             }
-            BadKind::NoReferencePrice | BadKind::TradingHalted => return false,
+            Reason::NoReferencePrice | Reason::TradingHalted => return false,
         };
         Self::aim(desk, kind, rec)
     }
@@ -364,7 +279,7 @@ impl Probes {
                     ..base
                 };
                 if desk.shadow.evaluate(&desk.view, &rec) == Err(Reason::ExposureLimit) {
-                    return Self::aim(desk, BadKind::ExposureLimit, rec);
+                    return Self::aim(desk, Reason::ExposureLimit, rec);
                 }
             }
         }
@@ -426,7 +341,7 @@ impl Probes {
         let rec = desk.new_order(desk.now, account, i, side, OrderType::Limit, price, lot, venue);
         if open >= max_open
             && desk.in_flight_limits(account) == 0
-            && Self::aim(desk, BadKind::MaxOpenOrders, rec)
+            && Self::aim(desk, Reason::MaxOpenOrders, rec)
         {
             self.filling.retain(|&a| a != account);
             return;
@@ -452,11 +367,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_reason_has_exactly_one_kind() {
-        let reasons: Vec<Reason> = BadKind::ALL.iter().map(|k| k.reason()).collect();
-        assert_eq!(reasons, Reason::ALL.to_vec());
+    fn the_rotation_covers_every_reason_but_the_two_that_need_a_moment() {
+        let mut covered: Vec<Reason> = ROTATION.to_vec();
+        covered.extend([Reason::NoReferencePrice, Reason::TradingHalted]);
+        covered.sort();
+        assert_eq!(covered, Reason::ALL.to_vec(), "each reason exactly once");
         for k in ROTATION {
-            assert!(!matches!(k, BadKind::NoReferencePrice | BadKind::TradingHalted));
+            assert!(!matches!(k, Reason::NoReferencePrice | Reason::TradingHalted));
         }
     }
 }
