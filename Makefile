@@ -32,9 +32,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-$(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt pyproject.toml
+PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio .
+
+$(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt $(addsuffix /pyproject.toml,$(PY_PROJECTS))
 	$(PY) -m pip install --quiet -r requirements/lock.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation $(addprefix -e ,$(PY_PROJECTS))
 	@touch $@
 
 $(NATIVE_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) impls/rust/hotpath-python/pyproject.toml

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.formats import EventFile, EventKind, OrderType, file_digest
+from hotpath_format import EventFile, EventKind, OrderType, file_digest
 
 _NS = 1_000_000_000
 _MARKET_KINDS = (EventKind.BOOK_DELTA, EventKind.TRADE)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.formats import CancelReason, Liquidity, Reason, ReportKind
+from hotpath_format import CancelReason, Liquidity, Reason, ReportKind
 
 
 @dataclass

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.formats import (
+from hotpath_format import (
     REPORT_DTYPE,
     CancelReason,
     EventKind,

@@ -1,7 +1,7 @@
 """Writes the golden record files that pin the format in both languages.
 
 Run only when the format version changes (``python tests/golden/make_golden.py``); the
-tests in ``tests/hotpath_lab/formats`` and ``impls/rust/hotpath-core/tests/golden.rs`` read
+tests in ``tests/hotpath_format`` and ``impls/rust/hotpath-core/tests/golden.rs`` read
 these bytes and check every field, so a layout change cannot go unnoticed in either build.
 """
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hotpath_lab.formats import EVENT_DTYPE, REPORT_DTYPE, write_events, write_reports
+from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, write_events, write_reports
 
 HERE = Path(__file__).parent
 

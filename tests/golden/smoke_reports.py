@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hotpath_lab.formats import Reason, ReportKind, read_events, report_digest
+from hotpath_format import Reason, ReportKind, read_events, report_digest
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.scenarios import build_scenario
 from hotpath_lab.shadow import describe_report

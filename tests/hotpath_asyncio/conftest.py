@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.hotpath_asyncio.support import Session, make_meta
 
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 Report = tuple[int, int, int, int, int, int, int, int, int, int, int, int, int]
 

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from hotpath_lab.formats import EVENT_DTYPE, ScenarioMeta
+from hotpath_format import EVENT_DTYPE, ScenarioMeta
 
 Draw = Callable[[int, int], int]
 """``draw(lo, hi)``: an int in ``[lo, hi]``; ``lo`` is the simplest choice."""

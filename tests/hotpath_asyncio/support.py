@@ -9,7 +9,7 @@ import numpy as np
 
 from hotpath_asyncio import Engine
 from hotpath_asyncio.orders import Order
-from hotpath_lab.formats import EVENT_DTYPE, EventKind, OrderType, ScenarioMeta, Side
+from hotpath_format import EVENT_DTYPE, EventKind, OrderType, ScenarioMeta, Side
 
 BUY = Side.BUY
 SELL = Side.SELL

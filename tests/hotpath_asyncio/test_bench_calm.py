@@ -13,7 +13,7 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from hotpath_asyncio import Engine, replay
 from hotpath_lab.drivers.builds import PythonBuild
 from hotpath_lab.drivers.python_loop import run_pass
-from hotpath_lab.formats import EventFile, EventKind, read_events
+from hotpath_format import EventFile, EventKind, read_events
 from hotpath_lab.pacing import Pace
 from hotpath_lab.scenarios import build_scenario
 

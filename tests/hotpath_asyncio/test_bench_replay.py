@@ -17,7 +17,7 @@ from pytest_benchmark.fixture import BenchmarkFixture
 from tests.hotpath_asyncio.streams import REALISTIC, random_scenario
 
 from hotpath_asyncio import Engine, StageTimes, replay, replay_async
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 pytestmark = pytest.mark.benchmark
 

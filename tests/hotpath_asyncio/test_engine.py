@@ -17,7 +17,7 @@ from tests.hotpath_asyncio.support import (
 )
 
 from hotpath_asyncio import Engine, replay
-from hotpath_lab.formats import EVENT_DTYPE, REPORT_DTYPE, ReportKind, report_digest
+from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, ReportKind, report_digest
 
 
 def book_state(session: Session) -> object:

@@ -18,7 +18,7 @@ from tests.hotpath_asyncio.support import (
 )
 
 from hotpath_asyncio.orders import CANCELLED, FILLED, LIVE, REPLACED
-from hotpath_lab.formats import CancelReason, Liquidity, ReportKind
+from hotpath_format import CancelReason, Liquidity, ReportKind
 
 ACK = ReportKind.ACK
 FILL = ReportKind.FILL

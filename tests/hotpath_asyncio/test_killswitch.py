@@ -19,7 +19,7 @@ from tests.hotpath_asyncio.support import (
     trade,
 )
 
-from hotpath_lab.formats import CancelReason, Liquidity, Reason, ReportKind, Stage
+from hotpath_format import CancelReason, Liquidity, Reason, ReportKind, Stage
 
 ACK = ReportKind.ACK
 FILL = ReportKind.FILL

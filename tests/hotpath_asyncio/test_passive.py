@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.hotpath_asyncio.support import BUY, SELL, Rpt, Session, delta, new, trade
 
-from hotpath_lab.formats import Liquidity, ReportKind
+from hotpath_format import Liquidity, ReportKind
 
 MAKER = Liquidity.MAKER
 

@@ -20,7 +20,7 @@ from tests.hotpath_asyncio.streams import (
 from tests.hotpath_asyncio.support import Rpt
 
 from hotpath_asyncio import Engine, StageTimes, replay, replay_async
-from hotpath_lab.formats import (
+from hotpath_format import (
     EVENT_STRUCT,
     CancelReason,
     EventKind,

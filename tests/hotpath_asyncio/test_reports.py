@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hotpath_asyncio.reports import REPORT_FIELDS, Report, digest, to_array
-from hotpath_lab.formats import REPORT_DTYPE, REPORT_STRUCT, report_digest
+from hotpath_format import REPORT_DTYPE, REPORT_STRUCT, report_digest
 
 
 def test_fields_follow_the_dtype_without_seq_and_pad() -> None:

@@ -20,7 +20,7 @@ from tests.hotpath_asyncio.support import (
     replace,
 )
 
-from hotpath_lab.formats import Reason, ReportKind, Stage
+from hotpath_format import Reason, ReportKind, Stage
 
 
 def risk_session(**limits: Any) -> Session:

@@ -13,7 +13,7 @@ from tests.hotpath_asyncio.support import (
     new,
 )
 
-from hotpath_lab.formats import Liquidity, ReportKind
+from hotpath_format import Liquidity, ReportKind
 
 FILL = ReportKind.FILL
 TAKER = Liquidity.TAKER

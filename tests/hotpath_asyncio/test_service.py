@@ -8,7 +8,7 @@ from tests.hotpath_asyncio.streams import random_scenario
 
 from hotpath_asyncio import Engine, OrderGateway, StageTimes, replay, replay_async
 from hotpath_asyncio.service import EventFields
-from hotpath_lab.formats import EVENT_STRUCT
+from hotpath_format import EVENT_STRUCT
 
 
 def test_replay_async_matches_replay() -> None:

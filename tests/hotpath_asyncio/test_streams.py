@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from tests.hotpath_asyncio.streams import FILE_SAFE, REALISTIC, random_scenario, scenarios
 
 from hotpath_asyncio import replay
-from hotpath_lab.formats import (
+from hotpath_format import (
     CancelReason,
     EventKind,
     Liquidity,

@@ -22,7 +22,7 @@ from tests.hotpath_asyncio.support import (
     trade,
 )
 
-from hotpath_lab.formats import CancelReason, Reason, ReportKind, Stage
+from hotpath_format import CancelReason, Reason, ReportKind, Stage
 
 
 def rejected(index: int, event: Event, reason: Reason) -> Rpt:

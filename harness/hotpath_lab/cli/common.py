@@ -19,7 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from hotpath_lab.formats import EventFile, FormatError, MetadataError, read_events
+from hotpath_format import EventFile, FormatError, MetadataError, read_events
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1

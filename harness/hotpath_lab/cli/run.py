@@ -17,7 +17,7 @@ from hotpath_lab.cli.common import (
     progress_bar,
 )
 from hotpath_lab.drivers.builds import BUILTIN
-from hotpath_lab.formats import write_reports
+from hotpath_format import write_reports
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.replay import replay
 

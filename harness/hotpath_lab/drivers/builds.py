@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from hotpath_lab.drivers.plugin import Build, Pipeline
-from hotpath_lab.formats import REPORT_DTYPE, EventKind, ScenarioMeta
-from hotpath_lab.formats.meta import canonical_json
+from hotpath_format import REPORT_DTYPE, EventKind, ScenarioMeta
+from hotpath_format.meta import canonical_json
 
 NATIVE = "rust-native"
 
@@ -48,7 +48,7 @@ class PythonPipeline:
 
 class PythonBuild:
     name = "python"
-    description = "Python asyncio build (impls/python/hotpath_asyncio), driven by the asyncio loop"
+    description = "Python asyncio build (impls/python/hotpath-asyncio), driven by the asyncio loop"
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0

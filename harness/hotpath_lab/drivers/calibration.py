@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from hotpath_lab.drivers.plugin import Pipeline
-from hotpath_lab.formats import REPORT_DTYPE, ScenarioMeta
+from hotpath_format import REPORT_DTYPE, ScenarioMeta
 
 
 class SpinPipeline:

@@ -13,7 +13,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 
 @runtime_checkable

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.formats import EVENT_DTYPE, FormatError, MetadataError, read_events, write_events
+from hotpath_format import EVENT_DTYPE, FormatError, MetadataError, read_events, write_events
 from hotpath_lab.scenarios.manifest import Manifest, load_manifest, resolve_manifest
 from hotpath_lab.scenarios.strategy import strategy_config
 from hotpath_lab.scenarios.units import ManifestError, Table

@@ -8,7 +8,7 @@ import numpy as np
 
 from hotpath_lab.drivers.builds import PythonPipeline
 from hotpath_lab.drivers.plugin import Pipeline
-from hotpath_lab.formats import ReportKind, ScenarioMeta
+from hotpath_format import ReportKind, ScenarioMeta
 
 
 class _DropsFills(PythonPipeline):

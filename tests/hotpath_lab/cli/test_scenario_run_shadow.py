@@ -9,7 +9,7 @@ import pytest
 from tests.golden.smoke_reports import EXCERPT, excerpt
 
 from hotpath_lab.cli import main
-from hotpath_lab.formats import file_digest, read_events, read_reports, report_digest
+from hotpath_format import file_digest, read_events, read_reports, report_digest
 from hotpath_lab.replay import replay
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hotpath_lab.formats import EventKind, ScenarioMeta, Side
-from hotpath_lab.formats.files import check_events
+from hotpath_format import EventKind, ScenarioMeta, Side
+from hotpath_format.files import check_events
 from hotpath_lab.scenarios.binance import ImportResult, import_binance
 
 REPO = Path(__file__).resolve().parents[3]

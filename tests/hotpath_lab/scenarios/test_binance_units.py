@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hotpath_lab.formats import Side
+from hotpath_format import Side
 from hotpath_lab.scenarios.binance.book import BookSide
 from hotpath_lab.scenarios.binance.markets import MARKETS, MarketUnits, parse_decimal
 

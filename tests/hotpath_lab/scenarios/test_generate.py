@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hotpath_lab.formats import (
+from hotpath_format import (
     EVENT_DTYPE,
     EventKind,
     OrderType,
@@ -186,7 +186,7 @@ def test_the_estimate_agrees_with_the_engine(smoke: Path) -> None:
     """The generator's estimate of the pipeline against the real engine, reason by reason."""
     if not hasattr(hotpath_rs, "replay"):
         pytest.skip("the Rust engine is not built into this extension")
-    from hotpath_lab.formats import ReportKind
+    from hotpath_format import ReportKind
 
     f = read_events(smoke)
     stats = f.meta.raw["source"]["stats"]

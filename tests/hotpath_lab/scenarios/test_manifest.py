@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 from hotpath_lab.scenarios import ManifestError, list_manifests, load_manifest, resolve_manifest
 from hotpath_lab.scenarios.manifest import SCENARIOS_DIR, main
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from hotpath_lab.formats import EVENT_DTYPE, EventKind, read_events
+from hotpath_format import EVENT_DTYPE, EventKind, read_events
 from hotpath_lab.scenarios import ManifestError, build_scenario, load_manifest, overlay
 
 pytest.importorskip("hotpath_rs")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from enum import Enum, auto
 
-from hotpath_lab.formats import Side
+from hotpath_format import Side
 from hotpath_lab.scenarios.binance.messages import BookTicker, DepthDiff, Level, Snapshot
 from hotpath_lab.scenarios.binance.sink import BOOK_DELTA, EventSink
 from hotpath_lab.scenarios.binance.stats import FileStats

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from hotpath_lab.formats import EVENT_DTYPE, write_events
+from hotpath_format import EVENT_DTYPE, write_events
 from hotpath_lab.scenarios.binance.book import DepthBook
 from hotpath_lab.scenarios.binance.capture import (
     CaptureError,

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from hotpath_lab.formats import Side
+from hotpath_format import Side
 from hotpath_lab.scenarios.binance.markets import MarketSpec, MarketUnits
 
 Level = tuple[int, int]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 from hotpath_lab.scenarios.binance.markets import (
     ASSETS,
     PRICE_DECIMALS,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from hotpath_lab.formats import write_events
+from hotpath_format import write_events
 from hotpath_lab.scenarios.binance.importer import import_binance
 from hotpath_lab.scenarios.generate import overlay
 from hotpath_lab.scenarios.manifest import resolve_manifest

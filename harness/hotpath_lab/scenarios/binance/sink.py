@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hotpath_lab.formats import EVENT_DTYPE, EventKind
+from hotpath_format import EVENT_DTYPE, EventKind
 
 BOOK_DELTA = int(EventKind.BOOK_DELTA)
 TRADE = int(EventKind.TRADE)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.formats import EVENT_DTYPE, REPORT_DTYPE
+from hotpath_format import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_rs import _native
 from hotpath_rs._native import (
     BUILD_PROFILE,

@@ -27,7 +27,7 @@ from hotpath_asyncio.codes import (
     VENUE_ANY,
 )
 from hotpath_asyncio.orders import Account
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 
 class Validator:

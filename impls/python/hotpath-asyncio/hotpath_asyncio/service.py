@@ -14,7 +14,7 @@ import numpy as np
 from hotpath_asyncio.engine import Engine
 from hotpath_asyncio.replayer import event_buffer
 from hotpath_asyncio.stage_times import StageTimes
-from hotpath_lab.formats import EVENT_STRUCT, ScenarioMeta
+from hotpath_format import EVENT_STRUCT, ScenarioMeta
 
 EventFields = tuple[int, int, int, int, int, int, int, int, int, int, int]
 """The eleven ``EVENT_STRUCT`` fields of one record, in record order."""

@@ -1,16 +1,16 @@
 """Record codes as plain ``int`` constants for the per-event path.
 
-The values come from the ``IntEnum``\\s in ``hotpath_lab.formats`` (the single definition of
+The values come from the ``IntEnum``\\s in ``hotpath_format`` (the record contract, the single definition of
 the format); they are copied into module constants because comparing against an ``IntEnum``
 member costs an attribute lookup and an enum ``__eq__`` on every use.
 """
 
 from typing import Final
 
-from hotpath_lab.formats import (
+from hotpath_format import (
     VENUE_ANY as _VENUE_ANY,
 )
-from hotpath_lab.formats import (
+from hotpath_format import (
     CancelReason,
     EventKind,
     Liquidity,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import deque
 
 from hotpath_asyncio.codes import BUY
-from hotpath_lab.formats import AccountMeta
+from hotpath_format import AccountMeta
 
 # Order lifecycle states (audit only: reports never carry them).
 PENDING = 0

@@ -1,6 +1,9 @@
-"""The shared binary formats (``docs/formats.md``): records, codes, metadata and files."""
+"""The hotpath record contract in Python (``docs/formats.md``): the event and report records,
+the codes they carry, scenario metadata and the files that hold them. It is the counterpart of
+``hotpath_core::format`` in Rust; both builds and the lab depend on it, and it depends on numpy
+only."""
 
-from hotpath_lab.formats.codes import (
+from hotpath_format.codes import (
     VENUE_ANY,
     CancelReason,
     EventKind,
@@ -11,7 +14,7 @@ from hotpath_lab.formats.codes import (
     Side,
     Stage,
 )
-from hotpath_lab.formats.files import (
+from hotpath_format.files import (
     EventFile,
     FormatError,
     ReportFile,
@@ -22,7 +25,7 @@ from hotpath_lab.formats.files import (
     write_events,
     write_reports,
 )
-from hotpath_lab.formats.meta import (
+from hotpath_format.meta import (
     AccountLimits,
     AccountMeta,
     InstrumentMeta,
@@ -30,7 +33,7 @@ from hotpath_lab.formats.meta import (
     ScenarioMeta,
     VenueMeta,
 )
-from hotpath_lab.formats.records import EVENT_DTYPE, EVENT_STRUCT, REPORT_DTYPE, REPORT_STRUCT
+from hotpath_format.records import EVENT_DTYPE, EVENT_STRUCT, REPORT_DTYPE, REPORT_STRUCT
 
 __all__ = [
     "EVENT_DTYPE",

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hotpath_lab.formats import (
+from hotpath_format import (
     EVENT_DTYPE,
     REPORT_DTYPE,
     FormatError,

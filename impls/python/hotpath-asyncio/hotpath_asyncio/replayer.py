@@ -6,7 +6,7 @@ import numpy as np
 
 from hotpath_asyncio.engine import Engine
 from hotpath_asyncio.stage_times import StageTimes
-from hotpath_lab.formats import EVENT_DTYPE, EVENT_STRUCT, ScenarioMeta
+from hotpath_format import EVENT_DTYPE, EVENT_STRUCT, ScenarioMeta
 
 
 def event_buffer(records: np.ndarray) -> memoryview:

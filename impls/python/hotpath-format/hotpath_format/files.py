@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.atomic import atomic_output
-from hotpath_lab.formats.codes import EventKind
-from hotpath_lab.formats.meta import MetadataError, ScenarioMeta, canonical_json
-from hotpath_lab.formats.records import EVENT_DTYPE, REPORT_DTYPE
+from hotpath_format.atomic import atomic_output
+from hotpath_format.codes import EventKind
+from hotpath_format.meta import MetadataError, ScenarioMeta, canonical_json
+from hotpath_format.records import EVENT_DTYPE, REPORT_DTYPE
 
 FORMAT_VERSION = 1
 HEADER_SIZE = 64

@@ -25,7 +25,7 @@ from hotpath_asyncio.codes import (
     VENUE_ANY,
 )
 from hotpath_asyncio.orders import Order
-from hotpath_lab.formats import REPORT_DTYPE, report_digest
+from hotpath_format import REPORT_DTYPE, report_digest
 
 Report: TypeAlias = tuple[int, int, int, int, int, int, int, int, int, int, int, int, int]
 
@@ -208,5 +208,5 @@ def to_array(reports: Sequence[Report]) -> np.ndarray:
 
 
 def digest(reports: Sequence[Report]) -> str:
-    """SHA-256 of the stream's records, as ``hotpath_lab.formats.report_digest``."""
+    """SHA-256 of the stream's records, as ``hotpath_format.report_digest``."""
     return report_digest(to_array(reports))

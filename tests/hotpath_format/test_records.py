@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hotpath_lab.formats import (
+from hotpath_format import (
     EVENT_DTYPE,
     EVENT_STRUCT,
     REPORT_DTYPE,

@@ -36,7 +36,7 @@ from hotpath_asyncio.risk import PreTradeRisk
 from hotpath_asyncio.router import Router
 from hotpath_asyncio.stage_times import StageTimes
 from hotpath_asyncio.validation import Validator
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 EventHandler: TypeAlias = Callable[
     [int, int, int, int, int, int, int, int, int, int, int, int], None
@@ -98,7 +98,7 @@ class Engine:
         return to_array(self.reports)
 
     def digest(self) -> str:
-        """Hex SHA-256 of the report records (``hotpath_lab.formats.report_digest``)."""
+        """Hex SHA-256 of the report records (``hotpath_format.report_digest``)."""
         return digest(self.reports)
 
     # ---- dispatch ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from hotpath_asyncio.codes import (
 )
 from hotpath_asyncio.killswitch import KillSwitch, mark_to_market
 from hotpath_asyncio.orders import Account, Order
-from hotpath_lab.formats import ScenarioMeta
+from hotpath_format import ScenarioMeta
 
 
 class PreTradeRisk:
