@@ -17,11 +17,11 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from hotpath_format import EventFile
 from hotpath_lab import environment
 from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN
 from hotpath_lab.drivers.plugin import load_build
-from hotpath_format import EventFile
 from hotpath_lab.inspection import summarize
 from hotpath_lab.pacing import Pace
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu

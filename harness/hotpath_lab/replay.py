@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hotpath_format import EventFile, report_digest
 from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity
 from hotpath_lab.drivers.plugin import load_build
 from hotpath_lab.drivers.python_loop import feed
-from hotpath_format import EventFile, report_digest
 
 
 @dataclass

@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from hotpath_format import EventKind, ScenarioMeta, read_events, report_digest
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity, overhead_build
 from hotpath_lab.drivers.plugin import Build, load_build
 from hotpath_lab.drivers.python_loop import PassTimes, feed, run_pass
-from hotpath_format import EventKind, ScenarioMeta, read_events, report_digest
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.pacing import Pace
 from hotpath_lab.progress_channel import ProgressChannel

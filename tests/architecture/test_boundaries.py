@@ -91,5 +91,7 @@ def test_each_distribution_declares_what_it_imports(pyproject: str, package: str
 def test_the_contract_checker_can_fail(tmp_path: Path) -> None:
     """The AST reader sees lazy imports inside functions (the checks above rely on it)."""
     src = tmp_path / "m.py"
-    src.write_text("def f():\n    from hotpath_lab.storage import load_run\n    import numpy.linalg\n")
+    src.write_text(
+        "def f():\n    from hotpath_lab.storage import load_run\n    import numpy.linalg\n"
+    )
     assert top_level_imports(src) == {"hotpath_lab", "numpy"}

@@ -16,8 +16,8 @@ from tests.hotpath_asyncio.streams import (
 )
 
 import hotpath_asyncio
-from hotpath_lab.drivers.builds import meta_json
 from hotpath_format import EVENT_STRUCT, ScenarioMeta
+from hotpath_lab.drivers.builds import meta_json
 from hotpath_lab.shadow import context, describe_report, first_divergence
 
 

@@ -11,9 +11,9 @@ import pytest
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from hotpath_asyncio import Engine, replay
+from hotpath_format import EventFile, EventKind, read_events
 from hotpath_lab.drivers.builds import PythonBuild
 from hotpath_lab.drivers.python_loop import run_pass
-from hotpath_format import EventFile, EventKind, read_events
 from hotpath_lab.pacing import Pace
 from hotpath_lab.scenarios import build_scenario
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from rich.table import Table
 
+from hotpath_format import write_reports
 from hotpath_lab.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -17,7 +18,6 @@ from hotpath_lab.cli.common import (
     progress_bar,
 )
 from hotpath_lab.drivers.builds import BUILTIN
-from hotpath_format import write_reports
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.replay import replay
 

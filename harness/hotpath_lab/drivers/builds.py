@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.drivers.plugin import Build, Pipeline
 from hotpath_format import REPORT_DTYPE, EventKind, ScenarioMeta
 from hotpath_format.meta import canonical_json
+from hotpath_lab.drivers.plugin import Build, Pipeline
 
 NATIVE = "rust-native"
 

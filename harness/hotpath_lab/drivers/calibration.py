@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_lab.drivers.plugin import Pipeline
 from hotpath_format import REPORT_DTYPE, ScenarioMeta
+from hotpath_lab.drivers.plugin import Pipeline
 
 
 class SpinPipeline:

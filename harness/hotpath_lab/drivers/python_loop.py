@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotpath_lab.drivers.plugin import Pipeline
 from hotpath_format import EVENT_DTYPE, EVENT_STRUCT
+from hotpath_lab.drivers.plugin import Pipeline
 from hotpath_lab.pacing import Pace
 
 SPIN_NS = 2_000_000

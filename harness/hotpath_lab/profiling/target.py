@@ -26,11 +26,11 @@ from typing import Any
 
 import numpy as np
 
+from hotpath_format import ScenarioMeta, read_events, report_digest
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json
 from hotpath_lab.drivers.plugin import Build, Pipeline, load_build
 from hotpath_lab.drivers.python_loop import run_pass
-from hotpath_format import ScenarioMeta, read_events, report_digest
 from hotpath_lab.pacing import Pace
 
 MAX = Pace.parse("max")

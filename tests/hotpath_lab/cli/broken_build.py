@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from hotpath_format import ReportKind, ScenarioMeta
 from hotpath_lab.drivers.builds import PythonPipeline
 from hotpath_lab.drivers.plugin import Pipeline
-from hotpath_format import ReportKind, ScenarioMeta
 
 
 class _DropsFills(PythonPipeline):

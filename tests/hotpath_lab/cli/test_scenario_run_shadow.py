@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from tests.golden.smoke_reports import EXCERPT, excerpt
 
-from hotpath_lab.cli import main
 from hotpath_format import file_digest, read_events, read_reports, report_digest
+from hotpath_lab.cli import main
 from hotpath_lab.replay import replay
 
 

@@ -10,10 +10,10 @@ time stays at the spin time.
 import numpy as np
 import pytest
 
+from hotpath_format import EVENT_DTYPE, ScenarioMeta
 from hotpath_lab.drivers.calibration import SpinBuild, expected_latencies
 from hotpath_lab.drivers.plugin import Build, Pipeline
 from hotpath_lab.drivers.python_loop import run_pass
-from hotpath_format import EVENT_DTYPE, ScenarioMeta
 from hotpath_lab.pacing import Pace
 
 META = ScenarioMeta.from_dict(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hotpath_lab.bench import BenchOptions, run_bench
 from hotpath_format import EVENT_DTYPE, read_events, write_events
+from hotpath_lab.bench import BenchOptions, run_bench
 
 BOOK_DELTA, TRADE, NEW_ORDER, CANCEL = 1, 2, 3, 4
 BUY, SELL = 1, 2

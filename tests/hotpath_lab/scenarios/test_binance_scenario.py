@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import hotpath_asyncio
+from hotpath_format import EventKind, read_events
 from hotpath_lab.cli import main
 from hotpath_lab.drivers.builds import meta_json
-from hotpath_format import EventKind, read_events
 
 REPO = Path(__file__).resolve().parents[3]
 CAPTURES = REPO.parent / "shared" / "data" / "binance-20240808"

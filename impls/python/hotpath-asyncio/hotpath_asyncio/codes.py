@@ -1,8 +1,8 @@
 """Record codes as plain ``int`` constants for the per-event path.
 
-The values come from the ``IntEnum``\\s in ``hotpath_format`` (the record contract, the single definition of
-the format); they are copied into module constants because comparing against an ``IntEnum``
-member costs an attribute lookup and an enum ``__eq__`` on every use.
+The values come from the ``IntEnum``\\s in ``hotpath_format`` (the record contract, the single
+definition of the format); they are copied into module constants because comparing against an
+``IntEnum`` member costs an attribute lookup and an enum ``__eq__`` on every use.
 """
 
 from typing import Final
