@@ -21,7 +21,7 @@ from hotpath_format import EventFile
 from hotpath_lab import environment
 from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN
-from hotpath_lab.drivers.plugin import load_build
+from hotpath_lab.drivers.plugin import BuildFailed, load_builds
 from hotpath_lab.inspection import summarize
 from hotpath_lab.pacing import Pace
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
@@ -38,8 +38,13 @@ POLL_S = 0.2
 """How often the orchestrator looks at a worker's progress."""
 
 
-class BenchError(RuntimeError):
-    """A worker failed; the message carries its stderr."""
+class BenchError(BuildFailed):
+    """A worker failed: the message says which build and how it ended, ``detail`` holds
+    the worker's error output."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
 
 
 @dataclass
@@ -60,22 +65,20 @@ class BenchOptions:
     jitter_seconds: float = 1.0
     """Noise-floor probe per worker before its passes (``hotpath_lab.worker``); 0 skips it."""
 
-    def validate(self) -> None:
+    def validate(self) -> dict[str, str]:
+        """Checks every option; returns the builds as name → ``--builds`` spec.
+
+        Raises ``BuildSpecError`` for a build that cannot be loaded, ``ValueError`` otherwise.
+        """
         Pace.parse(self.pace, self.speed)
-        if not self.builds:
-            raise ValueError("no builds selected")
-        seen = set()
-        for b in self.builds:
-            load_build(b, BUILTIN)
-            if b in seen:
-                raise ValueError(f"build {b!r} listed twice")
-            seen.add(b)
+        builds = {name: self.builds[i] for i, name in enumerate(load_builds(self.builds, BUILTIN))}
         if self.warmup < 0:
             raise ValueError(f"warm-up must be >= 0 events, got {self.warmup}")
         if not 0 <= self.jitter_seconds <= 60:
             raise ValueError(f"--jitter-seconds must be in [0, 60], got {self.jitter_seconds}")
         if self.profile and not (self.profile_seconds > 0 and self.profile_rate_hz > 0):
             raise ValueError("--profile-seconds and --profile-rate must be positive")
+        return builds
 
 
 def run_bench(
@@ -86,7 +89,7 @@ def run_bench(
     progress: PhaseProgress | None = None,
 ) -> Path:
     """Runs every build on ``scenario`` and returns the new run folder."""
-    options.validate()
+    builds = options.validate()
     env = environment.collect()
     run_id = new_run_id(env["git"]["short"])
     summary = summarize(scenario)
@@ -94,8 +97,8 @@ def run_bench(
     started = time.time()
     with atomic_directory(final) as staging:
         results = {}
-        for build in options.builds:
-            results[build] = _run_worker(build, scenario, options, staging, progress)
+        for name, spec in builds.items():
+            results[name] = _run_worker(name, spec, scenario, options, staging, progress)
         profiles = None
         if options.profile:  # never during the timed pass: a pass of its own, per build
             profile_options = ProfileOptions(
@@ -104,7 +107,7 @@ def run_bench(
                 warmup=options.warmup,
             )
             profiles = profile_builds(
-                scenario.path, options.builds, staging, profile_options, results, progress
+                scenario.path, builds, staging, profile_options, results, progress
             )
         digests = {b: r["digest"] for b, r in results.items()}
         agree = len(set(digests.values())) == 1 and all(
@@ -147,14 +150,15 @@ def run_bench(
 
 
 def _run_worker(
-    build: str,
+    name: str,
+    spec_text: str,
     scenario: EventFile,
     options: BenchOptions,
     staging: Path,
     progress: PhaseProgress | None,
 ) -> dict[str, Any]:
     spec = WorkerSpec(
-        build=build,
+        build=spec_text,
         scenario_path=str(scenario.path),
         out_dir=str(staging),
         pace=options.pace,
@@ -165,8 +169,8 @@ def _run_worker(
         interval_ns=options.interval_ns,
         jitter_seconds=options.jitter_seconds,
     )
-    result, cpu_trace = _spawn(spec, progress, sample=True)
-    memory, _ = _spawn(replace(spec, mode="memory"), progress, sample=False)
+    result, cpu_trace = _spawn(name, spec, progress, sample=True)
+    memory, _ = _spawn(name, replace(spec, mode="memory"), progress, sample=False)
     result["memory"].update(memory["memory"])
     if cpu_trace is not None:
         attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
@@ -174,9 +178,9 @@ def _run_worker(
 
 
 def _spawn(
-    spec: WorkerSpec, progress: PhaseProgress | None, *, sample: bool
+    name: str, spec: WorkerSpec, progress: PhaseProgress | None, *, sample: bool
 ) -> tuple[dict[str, Any], Any]:
-    """Runs one worker process to completion; returns its result and CPU trace."""
+    """Runs the worker of build ``name`` to completion; returns its result and CPU trace."""
     staging = Path(spec.out_dir)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(asdict(spec), f)
@@ -206,7 +210,7 @@ def _spawn(
                     if cpu is not None:
                         cpu.mark_phase(phase)
                     if progress is not None:
-                        progress(spec.build, phase, done, total)
+                        progress(name, phase, done, total)
                 if code is not None:
                     break
             if cpu is not None:
@@ -217,8 +221,10 @@ def _spawn(
         spec_path.unlink(missing_ok=True)
         channel_path.unlink(missing_ok=True)
     if code != 0:
-        raise BenchError(f"build {spec.build!r} failed (exit {code}):\n{stderr.strip()[-4000:]}")
-    result_path = staging / f"{load_build(spec.build, BUILTIN).name}.result.json"
+        lines = stderr.strip().splitlines()
+        last = lines[-1] if lines else "no error output"
+        raise BenchError(f"build {name!r} crashed (worker exit {code}): {last}", stderr)
+    result_path = staging / f"{name}.result.json"
     result: dict[str, Any] = json.loads(result_path.read_text())
     result_path.unlink()
     return result, cpu_trace

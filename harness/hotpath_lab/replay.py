@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hotpath_format import EventFile, report_digest
-from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity
-from hotpath_lab.drivers.plugin import load_build
+from hotpath_format import EventFile, order_capacity, report_digest
+from hotpath_lab.drivers.plugin import AnyBuild, BuildFailed, SelfDrivenBuild
 from hotpath_lab.drivers.python_loop import feed
 
 
@@ -28,25 +27,33 @@ class Replay:
 
 
 def replay(
-    build_name: str,
+    build: AnyBuild,
     scenario: EventFile,
     *,
     progress: Callable[[int, int], None] | None = None,
 ) -> Replay:
-    build = load_build(build_name, BUILTIN)
+    """Every event of ``scenario`` through a fresh engine of ``build``.
+
+    Raises ``BuildFailed`` (naming the build) if the build raises, whatever it raises.
+    """
     records = scenario.records
     started = time.perf_counter()
-    if build.name == NATIVE:
-        import hotpath_rs
-
-        reports = hotpath_rs.replay(meta_json(scenario.meta), records)
-        if progress is not None:
-            progress(len(records), len(records))
-    else:
-        pipeline = build.create(
-            scenario.meta, len(records), stage_timing=False, expected_orders=order_capacity(records)
-        )
-        feed(pipeline, records, progress=progress)
-        reports = pipeline.report_array()
+    try:
+        if isinstance(build, SelfDrivenBuild):
+            reports = build.replay(scenario.meta, records)
+            if progress is not None:
+                progress(len(records), len(records))
+        else:
+            pipeline = build.create(
+                scenario.meta,
+                len(records),
+                stage_timing=False,
+                expected_orders=order_capacity(records),
+            )
+            feed(pipeline, records, progress=progress)
+            reports = pipeline.report_array()
+        digest = report_digest(reports)
+    except Exception as exc:
+        raise BuildFailed(f"build {build.name!r} failed: {type(exc).__name__}: {exc}") from exc
     seconds = time.perf_counter() - started
-    return Replay(build.name, reports, report_digest(reports), seconds, len(records))
+    return Replay(build.name, reports, digest, seconds, len(records))

@@ -7,8 +7,6 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from hotpath_lab.drivers.builds import NATIVE
-
 METRICS = ("e2e", "service", "validation", "risk", "execution", "tick_to_book")
 METRIC_TITLES = {
     "e2e": "end-to-end (order requests, from intended time)",
@@ -114,7 +112,7 @@ def render_resources(builds: dict[str, Any], console: Console) -> None:
     if overhead:
         line = "; ".join(
             f"{b}: p50 {us(o['service']['p50'])} / p99 {us(o['latency']['p99'])} µs"
-            + (" (native)" if b == NATIVE else "")
+            + (" (own loop)" if builds[b].get("driver") == "self-driven" else "")
             for b, o in overhead
             if o.get("service")
         )

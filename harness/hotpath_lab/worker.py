@@ -7,24 +7,22 @@ to stdout as JSON lines; results go to files in the spec's ``out_dir``.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from hotpath_format import EventKind, ScenarioMeta, read_events, report_digest
+from hotpath_format import EventKind, ScenarioMeta, order_capacity, read_events, report_digest
 from hotpath_lab.atomic import atomic_write_bytes
-from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json, order_capacity, overhead_build
-from hotpath_lab.drivers.plugin import Build, load_build
-from hotpath_lab.drivers.python_loop import PassTimes, feed, run_pass
+from hotpath_lab.drivers.builds import BUILTIN, overhead_build
+from hotpath_lab.drivers.plugin import AnyBuild, Build, PassTimes, SelfDrivenBuild, load_build
+from hotpath_lab.drivers.python_loop import feed, run_pass
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.pacing import Pace
 from hotpath_lab.progress_channel import ProgressChannel
@@ -96,8 +94,10 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
     rss_before = current_rss_bytes()
     jitter = _probe_jitter(spec.jitter_seconds)
 
-    passes = _native_passes if build.name == NATIVE else _python_passes
-    timed, throughput, overhead = passes(build, spec, meta, records, pace)
+    if isinstance(build, SelfDrivenBuild):
+        timed, throughput, overhead = _self_driven_passes(build, spec, meta, records, pace)
+    else:
+        timed, throughput, overhead = _python_passes(build, spec, meta, records, pace)
 
     out = Path(spec.out_dir)
     from hotpath_rs import record_timings
@@ -139,8 +139,9 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
     }
     result: dict[str, Any] = {
         "build": name,
+        "spec": spec.build,
         "description": build.description,
-        "driver": "native" if name == NATIVE else "python-asyncio-loop",
+        "driver": "self-driven" if isinstance(build, SelfDrivenBuild) else "python-asyncio-loop",
         "events": len(records),
         "order_requests": n_orders,
         "digest": digest,
@@ -153,8 +154,8 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
             "pace": pace.spec,
             "speed": spec.speed,
             "spin_s": t.spin_ns / 1e9,
-            "busy_cpu_utilisation": max(0.0, timed.cpu["cpu_s"] - t.spin_ns / 1e9)
-            / max(timed.cpu["wall_s"], 1e-9),
+            "spin_lost_s": t.spin_lost_ns / 1e9,
+            "busy_cpu_utilisation": busy_share(t, timed.cpu["cpu_s"], timed.cpu["wall_s"]),
             "late_dispatch_ns": _late_dispatch(t),
         },
         "gc": gc_summary,
@@ -212,38 +213,21 @@ def _python_passes(
     return _passes(one_pass, spec, pace)
 
 
-def _native_passes(
-    build: Build, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+def _self_driven_passes(
+    build: SelfDrivenBuild, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
-    import hotpath_rs
-
-    mj = meta_json(meta)
-
     def one_pass(
         p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
     ) -> tuple[PassTimes, np.ndarray]:
-        with native_progress(phase) as tracker:
-            out = hotpath_rs.native_run(
-                mj,
-                records,
-                p.spec,
-                p.speed,
-                stage_timing=stage_timing,
-                limit=limit,
-                empty=empty,
-                progress=tracker,
-            )
-        times = PassTimes(
-            t0=int(out["t0"]),
-            intended=out["intended"],
-            start=out["start"],
-            end=out["end"],
-            validated=out["validated"],
-            risked=out["risked"],
-            executed=out["executed"],
-            spin_ns=int(out["spin_ns"]),
+        return build.drive(
+            meta,
+            records,
+            p,
+            stage_timing=stage_timing,
+            limit=limit,
+            empty=empty,
+            progress=progress(phase),
         )
-        return times, out["reports"]
 
     return _passes(one_pass, spec, pace)
 
@@ -283,41 +267,16 @@ def _timed(run: Callable[[], tuple[PassTimes, np.ndarray]]) -> PassResult:
     return PassResult(times, reports, after.since(before), events)
 
 
-@contextlib.contextmanager
-def native_progress(phase: str) -> Iterator[Any]:
-    """A progress counter the native loop bumps while a thread reports it to the parent."""
-    import hotpath_rs
-
-    tracker = hotpath_rs.ReplayProgress()
-    stop = threading.Event()
-    report = progress(phase)
-
-    def poll() -> None:
-        while not stop.wait(0.25):
-            report(*tracker.snapshot())
-
-    thread = threading.Thread(target=poll, daemon=True)
-    thread.start()
-    try:
-        yield tracker
-    finally:
-        stop.set()
-        thread.join()
-
-
-def _memory_pass(build: Build, meta: ScenarioMeta, records: np.ndarray) -> dict[str, int]:
+def _memory_pass(build: AnyBuild, meta: ScenarioMeta, records: np.ndarray) -> dict[str, int]:
     """What the engine itself holds after the whole session: resident growth across a
     replay that keeps the engine alive and allocates nothing else (no timing arrays: the
     harness's memory is not the build's). Runs in a fresh worker process."""
     capacity = order_capacity(records)
     gc.collect()
     before = current_rss_bytes()
-    if build.name == NATIVE:
-        import hotpath_rs
-
-        engine: Any = hotpath_rs.Engine(meta_json(meta), 0, capacity)
-        engine.replay(records)
-        reports = engine.report_count()
+    engine: Any
+    if isinstance(build, SelfDrivenBuild):
+        engine, reports = build.retain(meta, records)
     else:
         engine = build.create(meta, len(records), stage_timing=False, expected_orders=capacity)
         feed(engine, records)
@@ -326,6 +285,22 @@ def _memory_pass(build: Build, meta: ScenarioMeta, records: np.ndarray) -> dict[
     after = current_rss_bytes()
     del engine
     return {"engine_rss_bytes": max(0, after - before), "engine_reports": reports}
+
+
+def busy_share(t: PassTimes, cpu_s: float, wall_s: float) -> float:
+    """Share of one core the build used in the timed pass: the worker's CPU time minus the
+    CPU the driver's busy-polling took, over the pass's wall time.
+
+    The polling's CPU is its wall time minus the gaps in which the polling thread was not
+    running (it reads the clock in a tight loop, so it sees every gap, as the noise-floor
+    probe does). Subtracting the polling's *wall* time instead made every build read 0 %
+    on a loaded machine, where the polling thread is often descheduled. Clamped at 0: the
+    estimate can exceed the true polling CPU only by gaps shorter than the threshold.
+    """
+    if wall_s <= 0:
+        return 0.0
+    spin_cpu_s = max(0, t.spin_ns - t.spin_lost_ns) / 1e9
+    return max(0.0, cpu_s - spin_cpu_s) / wall_s
 
 
 def _probe_jitter(seconds: float) -> dict[str, Any] | None:

@@ -17,14 +17,13 @@ from tests.hotpath_asyncio.streams import (
 
 import hotpath_asyncio
 from hotpath_format import EVENT_STRUCT, ScenarioMeta
-from hotpath_lab.drivers.builds import meta_json
 from hotpath_lab.shadow import context, describe_report, first_divergence
 
 
 def assert_same(meta: ScenarioMeta, records: np.ndarray) -> np.ndarray:
     python = hotpath_asyncio.replay(meta, records).report_array()
-    native = hotpath_rs.replay(meta_json(meta), records)
-    engine = hotpath_rs.Engine(meta_json(meta))
+    native = hotpath_rs.replay(meta.to_json(), records)
+    engine = hotpath_rs.Engine(meta.to_json())
     buf = records.view(np.uint8).data
     for i in range(len(records)):
         engine.on_event(i, *EVENT_STRUCT.unpack_from(buf, i * EVENT_STRUCT.size))

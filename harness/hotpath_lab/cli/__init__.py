@@ -13,14 +13,22 @@ from collections.abc import Sequence
 
 from hotpath_lab import __version__
 from hotpath_lab.cli import bench, results, run, scenario, shadow
-from hotpath_lab.cli.common import EXIT_INPUT, EXIT_INTERRUPTED, InputError, console_err
+from hotpath_lab.cli.common import (
+    EXIT_BUILD_FAILED,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    InputError,
+    console_err,
+)
+from hotpath_lab.drivers.plugin import BuildFailed, BuildSpecError
 
 EPILOG = """exit codes:
   0    success
   1    a check failed (builds disagree, a regression gate tripped)
-  2    bad usage or options
+  2    bad usage or options, including a build that cannot be loaded
   3    bad input: missing or corrupt scenario file, manifest or capture
-  4    a build failed to run (its error output is shown)
+  4    a build crashed (one line; --debug shows its traceback)
   130  interrupted
 """
 
@@ -34,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hotpath {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full error output of a build that crashed"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     scenario.register(sub)
     run.register(sub)
@@ -51,10 +62,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return EXIT_INPUT
+    except BuildSpecError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
+    except BuildFailed as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        if args.debug:
+            console_err.print(_crash_detail(exc), highlight=False, markup=False)
+        return EXIT_BUILD_FAILED
     except KeyboardInterrupt:
         console_err.print("interrupted")
         return EXIT_INTERRUPTED
     return code
+
+
+def _crash_detail(exc: BuildFailed) -> str:
+    detail = getattr(exc, "detail", "")
+    if detail:
+        return str(detail).rstrip()
+    import traceback
+
+    cause = exc.__cause__ or exc
+    return "".join(traceback.format_exception(cause)).rstrip()
 
 
 if __name__ == "__main__":

@@ -5,11 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from hotpath_lab.bench import BenchError, BenchOptions, run_bench
+from hotpath_lab.bench import BenchOptions, run_bench
 from hotpath_lab.cli.common import (
-    EXIT_BUILD_FAILED,
     EXIT_CHECK_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -18,6 +15,7 @@ from hotpath_lab.cli.common import (
     console_err,
     open_scenario,
 )
+from hotpath_lab.cli.progress import ProgressDisplay
 from hotpath_lab.drivers.builds import DEFAULT_BUILDS
 from hotpath_lab.pacing import Pace, PaceError
 from hotpath_lab.storage import load_run, results_root
@@ -123,26 +121,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
         console_err.print(f"[bold red]error:[/] {exc}")
         return EXIT_USAGE
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console_err, transient=True) as bar:
-        tasks: dict[tuple[str, str], Any] = {}
+    with ProgressDisplay(console_err) as display:
 
         def progress(build: str, phase: str, done: int, total: int) -> None:
-            key = (build, phase)
-            if key not in tasks:
-                tasks[key] = bar.add_task(f"{build:<12} {phase:<10}", total=total)
-            bar.update(tasks[key], completed=done, total=total)
+            display.update(f"{build:<12} {phase:<10}", done, total)
 
-        try:
-            folder = run_bench(scenario, options, results_root(args.results_dir), progress=progress)
-        except BenchError as exc:
-            console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
-            return EXIT_BUILD_FAILED
+        folder = run_bench(scenario, options, results_root(args.results_dir), progress=progress)
     run = load_run(folder)
     render_run(run, console)
     console.print(f"run folder: {folder}", highlight=False)

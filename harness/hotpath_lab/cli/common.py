@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from hotpath_format import EventFile, FormatError, MetadataError, read_events
+from hotpath_lab.cli import progress
+from hotpath_lab.cli.progress import ProgressCallback
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -31,9 +23,6 @@ EXIT_INTERRUPTED = 130
 # Tables stay readable when output is piped or captured (CI logs), where rich would use 80.
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 console_err = Console(stderr=True, soft_wrap=True, width=None if sys.stderr.isatty() else 160)
-
-ProgressCallback = Callable[[int, int], None]
-"""``callback(done, total)``: units done so far out of ``total``."""
 
 
 def positive_float(text: str) -> float:
@@ -67,27 +56,11 @@ class InputError(Exception):
     """A missing or corrupt input (scenario, manifest, capture): exit code 3."""
 
 
-@contextlib.contextmanager
-def progress_bar(description: str, *, enabled: bool = True) -> Iterator[ProgressCallback]:
-    """A progress bar on stderr, driven by a ``(done, total)`` callback."""
-    if not enabled:
-        yield lambda done, total: None
-        return
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=console_err, transient=True) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+def progress_bar(
+    description: str, *, enabled: bool = True
+) -> AbstractContextManager[ProgressCallback]:
+    """One task's progress on stderr (a bar on a terminal, plain lines elsewhere)."""
+    return progress.progress_bar(console_err, description, enabled=enabled)
 
 
 def is_scenario_file(arg: str) -> bool:

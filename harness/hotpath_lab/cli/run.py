@@ -10,14 +10,13 @@ from rich.table import Table
 from hotpath_format import write_reports
 from hotpath_lab.cli.common import (
     EXIT_OK,
-    EXIT_USAGE,
     add_scenario_options,
     console,
-    console_err,
     open_scenario,
     progress_bar,
 )
 from hotpath_lab.drivers.builds import BUILTIN
+from hotpath_lab.drivers.plugin import load_build
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.replay import replay
 
@@ -47,14 +46,12 @@ def register(sub: Any) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    if args.build not in BUILTIN and ":" not in args.build:
-        console_err.print(f"[bold red]error:[/] unknown build {args.build!r}")
-        return EXIT_USAGE
+    build = load_build(args.build, BUILTIN)
     scenario = open_scenario(
         args.scenario, seed=args.seed, scale=args.scale, show_progress=not args.digest
     )
     with progress_bar(f"replaying through {args.build}", enabled=not args.digest) as progress:
-        result = replay(args.build, scenario, progress=progress)
+        result = replay(build, scenario, progress=progress)
     if args.reports:
         write_reports(
             args.reports,

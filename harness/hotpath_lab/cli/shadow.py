@@ -8,14 +8,13 @@ from typing import Any
 from hotpath_lab.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
-    EXIT_USAGE,
     add_scenario_options,
     console,
-    console_err,
     open_scenario,
     progress_bar,
 )
 from hotpath_lab.drivers.builds import BUILTIN
+from hotpath_lab.drivers.plugin import BuildSpecError, load_builds
 from hotpath_lab.replay import replay
 from hotpath_lab.shadow import context, describe_report, first_divergence
 
@@ -39,16 +38,15 @@ def register(sub: Any) -> None:
 
 
 def cmd_shadow(args: argparse.Namespace) -> int:
-    builds = [b.strip() for b in args.builds.split(",") if b.strip()]
-    unknown = [b for b in builds if b not in BUILTIN and ":" not in b]
-    if len(builds) < 2 or unknown:
-        console_err.print(f"[bold red]error:[/] need two or more known builds, got {builds}")
-        return EXIT_USAGE
+    specs = [b.strip() for b in args.builds.split(",") if b.strip()]
+    builds = load_builds(specs, BUILTIN)
+    if len(builds) < 2:
+        raise BuildSpecError(f"shadow needs two or more builds, got {specs}")
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
     results = []
-    for b in builds:
+    for b, build in builds.items():
         with progress_bar(f"replaying through {b}") as progress:
-            results.append(replay(b, scenario, progress=progress))
+            results.append(replay(build, scenario, progress=progress))
         r = results[-1]
         console.print(
             f"{b:<12} {len(r.reports):>10,} reports  {r.digest}  ({r.seconds:.2f} s)",

@@ -8,20 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from hotpath_format import REPORT_DTYPE, EventKind, ScenarioMeta
-from hotpath_format.meta import canonical_json
-from hotpath_lab.drivers.plugin import Build, Pipeline
-
-NATIVE = "rust-native"
-
-
-def order_capacity(records: np.ndarray) -> int:
-    """How many orders a stream can create (one per NEW and per REPLACE): the sizing hint."""
-    kinds = records["kind"]
-    return int(np.count_nonzero((kinds == EventKind.NEW_ORDER) | (kinds == EventKind.REPLACE)))
-
-
-"""The build whose whole loop runs in Rust (not driven through ``Pipeline``)."""
+from hotpath_format import REPORT_DTYPE, ScenarioMeta
+from hotpath_lab.drivers.native import NativeBuild
+from hotpath_lab.drivers.plugin import AnyBuild, Build, Pipeline
 
 
 class PythonPipeline:
@@ -67,7 +56,7 @@ class RustFfiPipeline:
         import hotpath_rs
 
         self._engine = hotpath_rs.Engine(
-            meta_json(meta), n_events if stage_timing else 0, expected_orders
+            meta.to_json(), n_events if stage_timing else 0, expected_orders
         )
         self.handle: Callable[..., Any] = self._engine.on_event
 
@@ -136,30 +125,13 @@ class EmptyBuild:
         return EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
 
 
-class NativeBuild:
-    """Marker for ``rust-native``: the worker hands the whole replay to Rust."""
-
-    name = NATIVE
-    description = "Rust engine with the replay loop, pacing and timing in Rust, GIL released"
-
-    def create(
-        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
-    ) -> Pipeline:
-        raise TypeError("rust-native is driven natively, not through the Python loop")
-
-
-BUILTIN: dict[str, Callable[[], Build]] = {
+BUILTIN: dict[str, Callable[[], AnyBuild]] = {
     "python": PythonBuild,
     "rust-ffi": RustFfiBuild,
-    NATIVE: NativeBuild,
+    "rust-native": NativeBuild,
     "empty": EmptyBuild,
 }
-DEFAULT_BUILDS = ("python", "rust-ffi", NATIVE)
-
-
-def meta_json(meta: ScenarioMeta) -> str:
-    """The metadata as the JSON text the Rust side parses."""
-    return canonical_json(meta.raw).decode()
+DEFAULT_BUILDS = ("python", "rust-ffi", "rust-native")
 
 
 def overhead_build(build: Build, meta: ScenarioMeta) -> Build:

@@ -4,6 +4,8 @@
 a known event — a stand-in for a GC pause. Under open-loop pacing, every event that
 arrived during the stall must be charged for it; a harness with coordinated omission would
 report only the one slow event. ``expected_latencies`` computes the exact answer.
+``WorkBuild`` does a fixed amount of CPU work per event instead: its cost in CPU time does
+not stretch when the machine is loaded.
 
 Usable from the CLI as plug-ins, e.g. ``--builds hotpath_lab.drivers.calibration:spin_20us``.
 """
@@ -59,6 +61,45 @@ class SpinBuild:
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
     ) -> Pipeline:
         return SpinPipeline(self.service_ns, self.stall_at, self.stall_ns)
+
+
+class WorkPipeline:
+    asynchronous = False
+
+    def __init__(self, iterations: int) -> None:
+        self.handle: Callable[..., Any] = self._handle
+        self._work = range(iterations)
+
+    def _handle(self, index: int, *_: int) -> None:
+        total = 0
+        for i in self._work:
+            total += i
+        self.last = total
+
+    def report_array(self) -> np.ndarray:
+        return np.zeros(0, REPORT_DTYPE)
+
+    def stage_times(self) -> None:
+        return None
+
+
+class WorkBuild:
+    """A fixed amount of CPU work per event (``iterations`` additions in the interpreter)."""
+
+    description = "calibration: known CPU work per event"
+
+    def __init__(self, iterations: int) -> None:
+        self.iterations = iterations
+        self.name = f"work-{iterations}"
+
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        return WorkPipeline(self.iterations)
+
+
+def work_2000() -> WorkBuild:
+    return WorkBuild(2_000)
 
 
 def spin_20us() -> SpinBuild:

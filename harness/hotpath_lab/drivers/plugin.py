@@ -3,17 +3,35 @@
 A *build* creates *pipelines*; the Python loop driver feeds a pipeline one event at a time
 and timestamps around each call. Any object with this shape can be measured next to the
 built-in builds: ``hotpath bench --builds python,my_package.module:MyBuild``.
+
+A build may instead *drive itself* (``SelfDrivenBuild``): it runs the replay loop, pacing
+and stamps included, outside the Python driver (``rust-native``). The harness chooses the
+driver by that capability, never by a build's name.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from hotpath_format import ScenarioMeta
+from hotpath_lab.pacing import Pace
+
+ProgressFn = Callable[[int, int], None]
+"""``progress(done, total)`` in events."""
+
+
+class BuildSpecError(ValueError):
+    """A ``--builds`` entry that names no usable build (CLI exit code 2)."""
+
+
+class BuildFailed(RuntimeError):
+    """A build raised while it was being created or driven (CLI exit code 4)."""
 
 
 @runtime_checkable
@@ -41,7 +59,7 @@ class Pipeline(Protocol):
 
 @runtime_checkable
 class Build(Protocol):
-    """A named implementation of the hot path."""
+    """A named implementation of the hot path, fed event by event by the Python driver."""
 
     name: str
     description: str
@@ -55,22 +73,124 @@ class Build(Protocol):
         ...
 
 
-def load_build(spec: str, builtin: dict[str, Callable[[], Build]]) -> Build:
+@dataclass
+class PassTimes:
+    """Raw stamps of one pass (absolute ``CLOCK_MONOTONIC`` ns, as ``perf_counter_ns``)."""
+
+    t0: int
+    intended: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    validated: np.ndarray
+    risked: np.ndarray
+    executed: np.ndarray
+    spin_ns: int = 0
+    """Wall time the driver spent busy-polling for events to fall due (its own, not the
+    build's)."""
+    spin_lost_ns: int = 0
+    """Of ``spin_ns``, the time the polling thread was not running (gaps between two of its
+    clock reads): wall time that cost no CPU."""
+
+    @property
+    def nbytes(self) -> int:
+        return sum(
+            a.nbytes
+            for a in (
+                self.intended,
+                self.start,
+                self.end,
+                self.validated,
+                self.risked,
+                self.executed,
+            )
+        )
+
+
+@runtime_checkable
+class SelfDrivenBuild(Protocol):
+    """A build that runs its own replay loop: pacing, stamps and all (``rust-native``)."""
+
+    name: str
+    description: str
+
+    def drive(
+        self,
+        meta: ScenarioMeta,
+        records: np.ndarray,
+        pace: Pace,
+        *,
+        stage_timing: bool,
+        limit: int | None = None,
+        empty: bool = False,
+        progress: ProgressFn | None = None,
+    ) -> tuple[PassTimes, np.ndarray]:
+        """One pass over ``records[:limit]`` under ``pace`` through a fresh engine (or an
+        empty pipeline, to measure the loop's own overhead): the stamps and the reports."""
+        ...
+
+    def replay(self, meta: ScenarioMeta, records: np.ndarray) -> np.ndarray:
+        """Every record through a fresh engine as fast as possible; the reports."""
+        ...
+
+    def retain(self, meta: ScenarioMeta, records: np.ndarray) -> tuple[object, int]:
+        """A fresh engine after replaying every record, kept alive (for the engine-memory
+        pass), and its report count."""
+        ...
+
+
+AnyBuild = Build | SelfDrivenBuild
+
+
+def is_build(obj: object) -> bool:
+    """Whether ``obj`` is a build instance (not a class that happens to have the attributes)."""
+    return not inspect.isclass(obj) and isinstance(obj, Build | SelfDrivenBuild)
+
+
+def load_build(spec: str, builtin: dict[str, Callable[[], AnyBuild]]) -> AnyBuild:
     """A built-in build by name, or a plug-in given as ``module:attribute``.
 
-    The attribute may be a ``Build`` instance or a zero-argument callable returning one.
+    The attribute may be a build class (instantiated with no arguments), a build instance,
+    or a zero-argument factory returning one. Raises ``BuildSpecError`` naming the spec.
     """
     if spec in builtin:
         return builtin[spec]()
     if ":" not in spec:
         known = ", ".join(sorted(builtin))
-        raise ValueError(f"unknown build {spec!r} (built in: {known}; plug-ins: module:attribute)")
+        raise BuildSpecError(
+            f"unknown build {spec!r} (built in: {known}; plug-ins: module:attribute)"
+        )
     module_name, _, attr = spec.partition(":")
     try:
         obj: Any = getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
-        raise ValueError(f"cannot load build plug-in {spec!r}: {exc}") from exc
-    build = obj() if not isinstance(obj, Build) and callable(obj) else obj
-    if not isinstance(build, Build):
-        raise ValueError(f"build plug-in {spec!r} has no name/description/create")
-    return build
+        raise BuildSpecError(f"cannot load build plug-in {spec!r}: {exc}") from exc
+    if not is_build(obj) and callable(obj):
+        try:
+            obj = obj()
+        except Exception as exc:
+            raise BuildSpecError(f"build plug-in {spec!r}: calling it failed: {exc!r}") from exc
+    if not is_build(obj):
+        raise BuildSpecError(
+            f"build plug-in {spec!r} is not a build: it needs name, description and "
+            "create() (or drive(), replay() and retain() for a self-driven build)"
+        )
+    if not isinstance(obj.name, str) or not obj.name:
+        raise BuildSpecError(f"build plug-in {spec!r} has no name")
+    built: AnyBuild = obj
+    return built
+
+
+def load_builds(
+    specs: list[str], builtin: dict[str, Callable[[], AnyBuild]]
+) -> dict[str, AnyBuild]:
+    """Every build of a ``--builds`` list, keyed by its ``name`` (the one identity a build
+    has in run folders, tables and digests). Two specs giving one name are refused."""
+    if not specs:
+        raise BuildSpecError("no builds selected")
+    builds: dict[str, AnyBuild] = {}
+    for spec in specs:
+        build = load_build(spec, builtin)
+        if build.name in builds:
+            raise BuildSpecError(f"build {build.name!r} listed twice (from {spec!r})")
+        builds[build.name] = build
+    return builds

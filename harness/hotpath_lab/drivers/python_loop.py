@@ -10,13 +10,11 @@ from __future__ import annotations
 import asyncio
 import time
 from array import array
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
 from hotpath_format import EVENT_DTYPE, EVENT_STRUCT
-from hotpath_lab.drivers.plugin import Pipeline
+from hotpath_lab.drivers.plugin import PassTimes, Pipeline, ProgressFn
 from hotpath_lab.pacing import Pace
 
 SPIN_NS = 2_000_000
@@ -28,40 +26,12 @@ millisecond and overshoot, which would make events start late and charge the bui
 driver's sloppiness. While it waits, the driver stands in for the network: a real gateway's
 loop would be blocked in ``epoll`` at that moment, with nothing else to run."""
 
+GAP_NS = 1_000
+"""A gap this long between two clock reads of the spin loop means the thread was not
+running (the same threshold as the noise-floor probe): wall time, but no CPU time."""
+
 LEAD_IN_NS = 5_000_000
 """The first event is due this long after the pass starts."""
-
-ProgressFn = Callable[[int, int], None]
-
-
-@dataclass
-class PassTimes:
-    """Raw stamps of one pass (absolute ``perf_counter_ns``), as numpy arrays."""
-
-    t0: int
-    intended: np.ndarray
-    start: np.ndarray
-    end: np.ndarray
-    validated: np.ndarray
-    risked: np.ndarray
-    executed: np.ndarray
-    spin_ns: int
-    """Time the driver spent busy-polling for events to become due (its own CPU time, which
-    is subtracted from the pass's CPU time to get the build's)."""
-
-    @property
-    def nbytes(self) -> int:
-        return sum(
-            a.nbytes
-            for a in (
-                self.intended,
-                self.start,
-                self.end,
-                self.validated,
-                self.risked,
-                self.executed,
-            )
-        )
 
 
 def run_pass(
@@ -125,7 +95,7 @@ async def _drive(
     end = array("Q", bytes(8 * n))
     due_at = array("Q", offsets.tobytes()) if offsets is not None else None
     sleep = time.sleep
-    spin_ns = 0
+    spin_ns = spin_lost_ns = 0
     step = 1 << 14
     t0 = perf() + LEAD_IN_NS
     for i in range(n):
@@ -136,9 +106,13 @@ async def _drive(
                 if due - now > 2 * SPIN_NS:
                     sleep((due - now - SPIN_NS) / 1e9)
                     now = perf()
-                while perf() < due:
-                    pass
-                spin_ns += perf() - now
+                t = last = now
+                while t < due:
+                    t = perf()
+                    if t - last > GAP_NS:  # the thread was not running: no CPU spent
+                        spin_lost_ns += t - last
+                    last = t
+                spin_ns += t - now
             intended[i] = due
         s = perf()
         fields = unpack(buf, i * size)
@@ -168,4 +142,5 @@ async def _drive(
         risked=risked,
         executed=executed,
         spin_ns=spin_ns,
+        spin_lost_ns=spin_lost_ns,
     )

@@ -116,31 +116,33 @@ def profile_build(
     out_dir: Path,
     options: ProfileOptions,
     *,
+    spec: str | None = None,
     extension_site: Path | None = None,
 ) -> dict[str, Any]:
-    """Profiles one build on the scenario; writes its files into ``out_dir``.
+    """Profiles the build named ``build`` (loaded from ``spec``, default its name) on the
+    scenario; writes its files into ``out_dir``.
 
     With ``options.control`` the target also runs once without the profiler, right after,
     to measure what sampling costs.
     """
     with tempfile.TemporaryDirectory(prefix="hotpath-profile-") as tmp:
         work = Path(tmp)
-        spec = ProfileSpec(
-            build=build,
+        target = ProfileSpec(
+            build=spec or build,
             scenario_path=str(scenario_path),
             out_path=str(work / "result.json"),
             seconds=options.seconds,
             warmup=options.warmup,
         )
         spec_path = work / "spec.json"
-        spec_path.write_text(json.dumps(asdict(spec)))
+        spec_path.write_text(json.dumps(asdict(target)))
         raw = work / "stacks.txt"
         env = dict(os.environ)
         if extension_site is not None:
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(extension_site), env.get("PYTHONPATH", "")) if p
             )
-        result_path = Path(spec.out_path)
+        result_path = Path(target.out_path)
         profiled = _run_target(
             build,
             pyspy_command(raw, options.rate_hz, _target_command(spec_path)),
@@ -203,13 +205,14 @@ def profile_build(
 
 def profile_builds(
     scenario_path: Path,
-    builds: Sequence[str],
+    builds: dict[str, str],
     out_dir: Path,
     options: ProfileOptions,
     results: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Profiles every build in turn; returns ``run.json``'s ``profiles`` section.
+    """Profiles every build in turn (``builds``: name → ``--builds`` spec); returns
+    ``run.json``'s ``profiles`` section.
 
     ``results`` (the timed workers' results) give each build's report digest, which the
     profiled replay must reproduce, and its throughput-pass figure for reference.
@@ -229,7 +232,7 @@ def profile_builds(
             )
     profiles: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for build in builds:
+    for build, spec in builds.items():
         if progress is not None:
             progress(build, "profile", 0, 1)
         try:
@@ -238,6 +241,7 @@ def profile_builds(
                 scenario_path,
                 out_dir,
                 options,
+                spec=spec,
                 extension_site=site if build in RUST_BUILDS else None,
             )
         except ProfileError as exc:

@@ -28,8 +28,8 @@ import numpy as np
 
 from hotpath_format import ScenarioMeta, read_events, report_digest
 from hotpath_lab.atomic import atomic_write_bytes
-from hotpath_lab.drivers.builds import BUILTIN, NATIVE, meta_json
-from hotpath_lab.drivers.plugin import Build, Pipeline, load_build
+from hotpath_lab.drivers.builds import BUILTIN
+from hotpath_lab.drivers.plugin import AnyBuild, Pipeline, SelfDrivenBuild, load_build
 from hotpath_lab.drivers.python_loop import run_pass
 from hotpath_lab.pacing import Pace
 
@@ -51,35 +51,38 @@ class ProfileSpec:
         return cls(**json.loads(Path(path).read_text()))
 
 
-def measured_replay(build: Build, pipeline: Pipeline | None, mj: str, records: np.ndarray) -> Any:
+def measured_replay(
+    build: AnyBuild, pipeline: Pipeline | None, meta: ScenarioMeta, records: np.ndarray
+) -> Any:
     """One closed-loop replay through a fresh engine: the only part the profile keeps.
 
-    Returns the native replay's reports (``rust-native``) or ``None``; the profile is cut
+    Returns a self-driven build's reports (``rust-native``) or ``None``; the profile is cut
     just below this frame (``stacks.REPLAY_FRAME``), so do not rename it alone.
     """
-    if pipeline is None:
-        import hotpath_rs
-
-        return hotpath_rs.native_run(mj, records, "max", 1.0, stage_timing=False)["reports"]
+    if isinstance(build, SelfDrivenBuild):
+        return build.drive(meta, records, MAX, stage_timing=False)[1]
+    assert pipeline is not None
     run_pass(pipeline, records, MAX)
     return None
 
 
 def replays(
-    build: Build, meta: ScenarioMeta, records: np.ndarray, seconds: float, max_passes: int
+    build: AnyBuild, meta: ScenarioMeta, records: np.ndarray, seconds: float, max_passes: int
 ) -> tuple[int, float, str]:
     """Replays until ``seconds`` of replay time; (passes, replay seconds, first digest).
 
     Creating each engine, reading its reports and collecting it afterwards happen here,
     outside ``measured_replay``, as they happen outside the timed pass in the worker.
     """
-    mj = meta_json(meta)
-    native = build.name == NATIVE
     passes, busy, digest = 0, 0.0, ""
     while passes < max(1, max_passes) and (passes == 0 or busy < seconds):
-        pipeline = None if native else build.create(meta, len(records), stage_timing=False)
+        pipeline = (
+            None
+            if isinstance(build, SelfDrivenBuild)
+            else build.create(meta, len(records), stage_timing=False)
+        )
         t = time.perf_counter()
-        reports = measured_replay(build, pipeline, mj, records)
+        reports = measured_replay(build, pipeline, meta, records)
         busy += time.perf_counter() - t
         if passes == 0:
             digest = report_digest(reports if pipeline is None else pipeline.report_array())
@@ -89,11 +92,9 @@ def replays(
     return passes, busy, digest
 
 
-def warm_up(build: Build, meta: ScenarioMeta, records: np.ndarray, limit: int) -> None:
-    if build.name == NATIVE:
-        import hotpath_rs
-
-        hotpath_rs.native_run(meta_json(meta), records, "max", 1.0, stage_timing=False, limit=limit)
+def warm_up(build: AnyBuild, meta: ScenarioMeta, records: np.ndarray, limit: int) -> None:
+    if isinstance(build, SelfDrivenBuild):
+        build.drive(meta, records, MAX, stage_timing=False, limit=limit)
     else:
         run_pass(build.create(meta, len(records), stage_timing=False), records, MAX, limit=limit)
 

@@ -10,6 +10,7 @@ from tests.golden.smoke_reports import EXCERPT, excerpt
 
 from hotpath_format import file_digest, read_events, read_reports, report_digest
 from hotpath_lab.cli import main
+from hotpath_lab.drivers.builds import PythonBuild
 from hotpath_lab.replay import replay
 
 
@@ -67,7 +68,7 @@ def test_bad_usage_exits_2() -> None:
 
 def test_smoke_reports_match_the_committed_excerpt(smoke: Path) -> None:
     """A change of behaviour shows up in review as a diff of tests/golden/smoke-reports.txt."""
-    result = replay("python", read_events(smoke))
+    result = replay(PythonBuild(), read_events(smoke))
     assert excerpt(result.reports) == EXCERPT.read_text()
 
 

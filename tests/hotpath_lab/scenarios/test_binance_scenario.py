@@ -12,7 +12,6 @@ import pytest
 import hotpath_asyncio
 from hotpath_format import EventKind, read_events
 from hotpath_lab.cli import main
-from hotpath_lab.drivers.builds import meta_json
 
 REPO = Path(__file__).resolve().parents[3]
 CAPTURES = REPO.parent / "shared" / "data" / "binance-20240808"
@@ -44,7 +43,7 @@ def test_python_and_rust_agree_on_the_import(imported: Path) -> None:
     f = read_events(imported)
     prefix = f.records[:400_000]  # the full file is shadowed by `make shadow-all` in CI
     python = hotpath_asyncio.replay(f.meta, prefix).report_array()
-    rust = hotpath_rs.replay(meta_json(f.meta), prefix)
+    rust = hotpath_rs.replay(f.meta.to_json(), prefix)
     assert len(python) > 1_000
     assert python.tobytes() == rust.tobytes()
 

@@ -33,7 +33,13 @@ from hotpath_format.meta import (
     ScenarioMeta,
     VenueMeta,
 )
-from hotpath_format.records import EVENT_DTYPE, EVENT_STRUCT, REPORT_DTYPE, REPORT_STRUCT
+from hotpath_format.records import (
+    EVENT_DTYPE,
+    EVENT_STRUCT,
+    REPORT_DTYPE,
+    REPORT_STRUCT,
+    order_capacity,
+)
 
 __all__ = [
     "EVENT_DTYPE",
@@ -59,6 +65,7 @@ __all__ = [
     "Stage",
     "VenueMeta",
     "file_digest",
+    "order_capacity",
     "read_events",
     "read_reports",
     "report_digest",

@@ -85,6 +85,10 @@ class ScenarioMeta:
     def to_dict(self) -> dict[str, Any]:
         return self.raw
 
+    def to_json(self) -> str:
+        """The canonical JSON text (as written into files), which the Rust side parses."""
+        return canonical_json(self.raw).decode()
+
     def instrument(self, symbol: str) -> InstrumentMeta:
         for ins in self.instruments:
             if ins.symbol == symbol:

@@ -1,6 +1,6 @@
 """The event (48-byte) and report (64-byte) records as numpy dtypes and ``struct`` layouts.
 
-Both views describe the same bytes; ``tests/harness/formats`` pins every offset and reads
+Both views describe the same bytes; ``tests/hotpath_format`` pins every offset and reads
 the committed golden file with them.
 """
 
@@ -54,3 +54,12 @@ REPORT_STRUCT = struct.Struct("<QQQQqqHHBBBBBB6x")
 
 assert EVENT_DTYPE.itemsize == EVENT_STRUCT.size == 48
 assert REPORT_DTYPE.itemsize == REPORT_STRUCT.size == 64
+
+
+def order_capacity(records: np.ndarray) -> int:
+    """How many orders a stream can create (one per NEW and per REPLACE): the sizing hint an
+    engine takes at start-up (``hotpath_core::format::order_capacity``)."""
+    from hotpath_format.codes import EventKind
+
+    kinds = records["kind"]
+    return int(np.count_nonzero((kinds == EventKind.NEW_ORDER) | (kinds == EventKind.REPLACE)))
