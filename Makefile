@@ -23,10 +23,18 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all clean lock
+.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab clean lock
 
-help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+help: ## Show this help: every target, then every artifact and where it goes
+	@echo "targets:"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "artifacts:"
+	@echo "  .venv/                      pinned Python packages, both builds and the lab installed (make setup)"
+	@echo "  target/                     Rust build outputs (release extension, tests, benches, profiling copies)"
+	@echo "  ~/.cache/hotpath/scenarios  generated scenario files (\$$HOTPATH_CACHE), keyed by manifest, seed, scale"
+	@echo "  results/<scenario>/<run>/   one folder per bench run: run.json, report.md, plots/, .hgrm, .hlog,"
+	@echo "                              gc-/cpu-<build>.csv, flame graphs with --profile (docs/results.md)"
+	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +105,14 @@ notebooks: setup ## Execute every analysis notebook against a fresh smoke run
 	rm -rf $(NB_RESULTS)
 	$(HOTPATH) bench --scenario smoke --results-dir $(NB_RESULTS) --warmup 5000 --profile --profile-seconds 2
 	HOTPATH_NOTEBOOK_RUN="$$(realpath $$(ls -d $(NB_RESULTS)/smoke/*/ | tail -n 1))" $(PY) -m pytest tests/notebooks -q
+
+JUPYTER_STAMP := $(VENV)/.jupyter-stamp
+$(JUPYTER_STAMP): $(DEPS_STAMP) requirements/jupyter.txt
+	$(PY) -m pip install --quiet -r requirements/jupyter.txt
+	@touch $@
+
+lab: setup $(JUPYTER_STAMP) ## Open the analysis notebooks in JupyterLab (pinned in requirements/jupyter.txt): make lab [LAB_ARGS=--no-browser]
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
 bench-rust: setup ## Rust engine benchmarks: criterion per stage, then latency/throughput on a mapped SCENARIO (default volatility)
 	cargo bench -p hotpath-core --bench engine

@@ -1,6 +1,6 @@
 """The ``hotpath`` command line: scenarios, runs, shadow comparison, benchmarks, results.
 
-Exit codes: 0 success; 1 a check failed (builds disagree, a gate tripped); 2 bad usage or
+Exit codes: 0 success; 1 a check failed (builds disagree); 2 bad usage or
 options; 3 bad input (a missing or corrupt scenario, manifest or capture); 4 a build failed
 to run; 130 interrupted.
 """
@@ -25,7 +25,7 @@ from hotpath_lab.drivers.plugin import BuildFailed, BuildSpecError
 
 EPILOG = """exit codes:
   0    success
-  1    a check failed (builds disagree, a regression gate tripped)
+  1    a check failed (builds disagree)
   2    bad usage or options, including a build that cannot be loaded
   3    bad input: missing or corrupt scenario file, manifest or capture
   4    a build crashed (one line; --debug shows its traceback)
