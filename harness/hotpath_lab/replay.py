@@ -37,9 +37,10 @@ def replay(
     records = scenario.records
     started = time.perf_counter()
     if build.name == NATIVE:
-        import hotpath_rs
+        # the rust-native build is the engine inside the toolkit's Rust loop
+        import hotpath_toolkit
 
-        reports = hotpath_rs.replay(meta_json(scenario.meta), records)
+        reports = hotpath_toolkit.replay(meta_json(scenario.meta), records)
         if progress is not None:
             progress(len(records), len(records))
     else:

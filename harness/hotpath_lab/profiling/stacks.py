@@ -80,6 +80,20 @@ _RUST_ESCAPES = {
 }
 _RUST_ESCAPE = re.compile("|".join(re.escape(k) for k in _RUST_ESCAPES))
 _GC_NATIVE = ("gc_collect", "collect_with_callback", "_PyObject_GC_", "gc_collect_main")
+# The Python-facing layer of both extensions: the rust-ffi build's (``hotpath_rs``, Rust lib
+# ``_native``) and the toolkit's (``hotpath_toolkit``), whose ``native_run`` is where the
+# rust-native build crosses from Python into its Rust loop. Their loops and engines are
+# classified by their own crates (``hotpath_bench::``, ``hotpath_core::``).
+_BINDINGS_RUST = (
+    "_native::",
+    "hotpath_python::",
+    "hotpath_toolkit::",
+    "<hotpath_toolkit::",
+    "pyo3::",
+    "<pyo3::",
+    "numpy::",
+)
+_BINDINGS_PYTHON = ("hotpath_rs/", "hotpath_toolkit/")
 _RUNTIME_FILES = ("<frozen", "asyncio/", "runpy.py", "threading.py", "selectors.py")
 
 
@@ -108,10 +122,8 @@ def classify(name: str, file: str) -> Category:
         return Category.ENGINE_PYTHON
     if name.startswith(("hotpath_core::", "<hotpath_core::")) or "hotpath_core::engine" in name:
         return Category.ENGINE_RUST
-    if (
-        name.startswith(("_native::", "hotpath_python::", "pyo3::", "<pyo3::", "numpy::"))
-        or file.startswith("hotpath_rs/")
-        or "hotpath_rs/" in file
+    if name.startswith(_BINDINGS_RUST) or any(
+        file.startswith(p) or f"/{p}" in file for p in _BINDINGS_PYTHON
     ):
         return Category.BINDINGS
     if name.startswith(_GC_NATIVE):

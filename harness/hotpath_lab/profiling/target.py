@@ -17,6 +17,7 @@ profiled code is the measured code.
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import sys
 import time
@@ -58,9 +59,9 @@ def measured_replay(build: Build, pipeline: Pipeline | None, mj: str, records: n
     just below this frame (``stacks.REPLAY_FRAME``), so do not rename it alone.
     """
     if pipeline is None:
-        import hotpath_rs
+        import hotpath_toolkit
 
-        return hotpath_rs.native_run(mj, records, "max", 1.0, stage_timing=False)["reports"]
+        return hotpath_toolkit.native_run(mj, records, "max", 1.0, stage_timing=False)["reports"]
     run_pass(pipeline, records, MAX)
     return None
 
@@ -91,9 +92,11 @@ def replays(
 
 def warm_up(build: Build, meta: ScenarioMeta, records: np.ndarray, limit: int) -> None:
     if build.name == NATIVE:
-        import hotpath_rs
+        import hotpath_toolkit
 
-        hotpath_rs.native_run(meta_json(meta), records, "max", 1.0, stage_timing=False, limit=limit)
+        hotpath_toolkit.native_run(
+            meta_json(meta), records, "max", 1.0, stage_timing=False, limit=limit
+        )
     else:
         run_pass(build.create(meta, len(records), stage_timing=False), records, MAX, limit=limit)
 
@@ -119,11 +122,12 @@ def run(spec: ProfileSpec) -> dict[str, Any]:
         "digest": digest,
     }
     if build.name != "python":
-        import hotpath_rs
-
+        # the extension the build runs in: the toolkit's native loop, or the rust-ffi build
+        ext = importlib.import_module("hotpath_toolkit" if build.name == NATIVE else "hotpath_rs")
         result["extension"] = {
-            "path": str(Path(hotpath_rs.__file__).parent),
-            "build_profile": hotpath_rs.BUILD_PROFILE,
+            "module": ext.__name__,
+            "path": str(Path(str(ext.__file__)).parent),
+            "build_profile": ext.BUILD_PROFILE,
         }
     return result
 

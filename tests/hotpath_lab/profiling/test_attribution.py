@@ -11,7 +11,7 @@ def stack(*frames: str, count: int = 1) -> Stack:
 
 
 DRIVE = "_drive (hotpath_lab/drivers/python_loop.py:99)"
-NATIVE_RUN = "native_run (hotpath_rs/__init__.py:80)"
+NATIVE_RUN = "native_run (hotpath_toolkit/__init__.py:80)"
 
 
 @pytest.mark.parametrize(

@@ -22,11 +22,12 @@ RAW = (
         [
             f"0x7f00 (libc.so.6);{REPLAY};run_pass (hotpath_lab/drivers/python_loop.py:66);"
             "PreTradeRisk.check (hotpath_asyncio/risk.py:40) 7",
-            f"{REPLAY};native_run (hotpath_rs/__init__.py:80);"
+            f"{REPLAY};native_run (hotpath_toolkit/__init__.py:80);"
             "hotpath_core::engine::book::Books::set_level::h0123456789abcdef (book.rs:114) 5",
             f"<module> ({TARGET}:1);_find_and_load (<frozen importlib._bootstrap>:1176) 4",
             "0x7f00 (libc.so.6);gc_collect_main (libpython3.11.so.1.0) 3",
-            f"{REPLAY};native_run (hotpath_rs/__init__.py:80);0x3 (?);clock_gettime (libc.so.6) 2",
+            f"{REPLAY};native_run (hotpath_toolkit/__init__.py:80);0x3 (?);"
+            "clock_gettime (libc.so.6) 2",
         ]
     )
     + "\n"
@@ -66,8 +67,14 @@ def test_rust_legacy_names_are_demangled_without_their_hash(mangled: str, readab
          "hotpath_core::engine::Engine::on_event", "mod.rs", Category.ENGINE_RUST),
         ("pyo3::impl_::extract_argument::extract_argument::h0123456789abcdef (x.rs:3)",
          "pyo3::impl_::extract_argument::extract_argument", "x.rs", Category.BINDINGS),
-        ("native_run (hotpath_rs/__init__.py:80)", "native_run", "hotpath_rs/__init__.py",
+        ("native_run (hotpath_toolkit/__init__.py:80)", "native_run",
+         "hotpath_toolkit/__init__.py", Category.BINDINGS),
+        ("replay (hotpath_rs/__init__.py:66)", "replay", "hotpath_rs/__init__.py",
          Category.BINDINGS),
+        ("hotpath_toolkit::native::native_run::h0123456789abcdef (native.rs:60)",
+         "hotpath_toolkit::native::native_run", "native.rs", Category.BINDINGS),
+        ("_native::engine::PyEngine::on_event::h0123456789abcdef (engine.rs:40)",
+         "_native::engine::PyEngine::on_event", "engine.rs", Category.BINDINGS),
         ("_drive (hotpath_lab/drivers/python_loop.py:99)", "_drive",
          "hotpath_lab/drivers/python_loop.py", Category.HARNESS),
         ("hotpath_bench::native::run::h0123456789abcdef (native.rs:135)",

@@ -8,7 +8,7 @@ use hotpath_scenario::ScenarioError;
 use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
 use pyo3::prelude::*;
 
-use crate::error::{scenario_to_py as to_py, ScenarioConfigError};
+use crate::error::ToolkitError;
 
 /// Generates a scenario from the generator config JSON (see `docs/scenarios.md`).
 ///
@@ -21,15 +21,13 @@ fn generate_scenario<'py>(
     config_json: &str,
     seed: u64,
     scale: f64,
-) -> PyResult<(Bound<'py, PyArray1<u64>>, String)> {
+) -> Result<(Bound<'py, PyArray1<u64>>, String), ToolkitError> {
     let config = config_json.to_owned();
-    let (words, stats) = py
-        .detach(move || -> Result<_, ScenarioError> {
-            let g = hotpath_scenario::generate_json(&config, seed, scale)?;
-            let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
-            Ok((hotpath_scenario::words::to_words(&g.events), stats))
-        })
-        .map_err(to_py)?;
+    let (words, stats) = py.detach(move || -> Result<_, ScenarioError> {
+        let g = hotpath_scenario::generate_json(&config, seed, scale)?;
+        let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
+        Ok((hotpath_scenario::words::to_words(&g.events), stats))
+    })?;
     Ok((PyArray1::from_vec(py, words), stats))
 }
 
@@ -43,20 +41,21 @@ fn overlay_strategy<'py>(
     market: PyReadonlyArray1<'py, u8>,
     config_json: &str,
     seed: u64,
-) -> PyResult<(Bound<'py, PyArray1<u64>>, String)> {
+) -> Result<(Bound<'py, PyArray1<u64>>, String), ToolkitError> {
     if !market.is_c_contiguous() {
-        return Err(ScenarioConfigError::new_err("market: the record bytes must be contiguous"));
+        return Err(ToolkitError::Buffer {
+            name: "market",
+            message: "the record bytes must be contiguous".into(),
+        });
     }
     // Copied while the GIL is held: Python code may not change the array under us.
-    let events = hotpath_scenario::words::from_le_bytes(market.as_slice()?).map_err(to_py)?;
+    let events = hotpath_scenario::words::from_le_bytes(crate::buffers::slice("market", &market)?)?;
     let config = config_json.to_owned();
-    let (words, stats) = py
-        .detach(move || -> Result<_, ScenarioError> {
-            let g = hotpath_scenario::overlay_json(&events, &config, seed)?;
-            let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
-            Ok((hotpath_scenario::words::to_words(&g.events), stats))
-        })
-        .map_err(to_py)?;
+    let (words, stats) = py.detach(move || -> Result<_, ScenarioError> {
+        let g = hotpath_scenario::overlay_json(&events, &config, seed)?;
+        let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
+        Ok((hotpath_scenario::words::to_words(&g.events), stats))
+    })?;
     Ok((PyArray1::from_vec(py, words), stats))
 }
 
