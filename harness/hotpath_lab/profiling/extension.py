@@ -40,7 +40,7 @@ PROFILE = "profiling"
 
 
 class ExtensionBuildError(RuntimeError):
-    """The profiling copy of the extension could not be built."""
+    """The profiling copies of the extensions could not be built."""
 
 
 def source_fingerprint(repo: Path = REPO) -> str:
