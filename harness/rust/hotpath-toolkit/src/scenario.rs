@@ -5,9 +5,10 @@
 //! `EVENT_DTYPE`. Generation runs with the GIL released.
 
 use hotpath_scenario::ScenarioError;
-use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
+use crate::buffers::slice;
 use crate::error::ToolkitError;
 
 /// Generates a scenario from the generator config JSON (see `docs/scenarios.md`).
@@ -42,14 +43,8 @@ fn overlay_strategy<'py>(
     config_json: &str,
     seed: u64,
 ) -> Result<(Bound<'py, PyArray1<u64>>, String), ToolkitError> {
-    if !market.is_c_contiguous() {
-        return Err(ToolkitError::Buffer {
-            name: "market",
-            message: "the record bytes must be contiguous".into(),
-        });
-    }
     // Copied while the GIL is held: Python code may not change the array under us.
-    let events = hotpath_scenario::words::from_le_bytes(crate::buffers::slice("market", &market)?)?;
+    let events = hotpath_scenario::words::from_le_bytes(slice("market", &market)?)?;
     let config = config_json.to_owned();
     let (words, stats) = py.detach(move || -> Result<_, ScenarioError> {
         let g = hotpath_scenario::overlay_json(&events, &config, seed)?;
@@ -59,7 +54,7 @@ fn overlay_strategy<'py>(
     Ok((PyArray1::from_vec(py, words), stats))
 }
 
-/// Adds the scenario functions, the generator version and the exception to the module.
+/// Adds the scenario functions and the generator version to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GENERATOR", hotpath_scenario::generator_version())?;
     m.add_function(wrap_pyfunction!(generate_scenario, m)?)?;
