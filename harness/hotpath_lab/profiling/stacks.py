@@ -94,6 +94,15 @@ _BINDINGS_RUST = (
     "numpy::",
 )
 _BINDINGS_PYTHON = ("hotpath_rs/", "hotpath_toolkit/")
+# The core's timing helpers (the clock, the stage-stamp probe, pre-faulted buffers) live in
+# ``hotpath_core`` because the rust-ffi build needs them, but they measure, they are not the
+# engine: called by the native loop they are the driver's. Called from inside the engine (a
+# stage stamp) the sample still goes to the engine module around it (``attribution``).
+_MEASURING_CORE = tuple(
+    f"{lead}hotpath_core::{module}::"
+    for module in ("clock", "stamps", "resident")
+    for lead in ("", "<")
+)
 _RUNTIME_FILES = ("<frozen", "asyncio/", "runpy.py", "threading.py", "selectors.py")
 
 
@@ -120,6 +129,8 @@ def parse_frame(text: str) -> Frame:
 def classify(name: str, file: str) -> Category:
     if file.startswith("hotpath_asyncio/") or "/hotpath_asyncio/" in file:
         return Category.ENGINE_PYTHON
+    if name.startswith(_MEASURING_CORE):
+        return Category.HARNESS
     if name.startswith(("hotpath_core::", "<hotpath_core::")) or "hotpath_core::engine" in name:
         return Category.ENGINE_RUST
     if name.startswith(_BINDINGS_RUST) or any(

@@ -54,6 +54,16 @@ def test_the_driver_owns_its_own_decoding() -> None:
     assert owner_of(stack(DRIVE, "s_unpack_internal (_struct.c:1)")).group == "driver (harness)"
 
 
+def test_the_cores_timing_helpers_are_the_drivers_unless_the_engine_called_them() -> None:
+    loop = "hotpath_bench::native::run::h0123456789abcdef (native.rs:135)"
+    clock = "hotpath_core::clock::monotonic_ns::h0123456789abcdef (clock.rs:14)"
+    on_new = "hotpath_core::engine::Engine::on_new::h0123456789abcdef (mod.rs:162)"
+    assert owner_of(stack(NATIVE_RUN, loop, clock, "clock_gettime (libc.so.6)")).group == (
+        "driver (harness)"
+    )
+    assert owner_of(stack(NATIVE_RUN, loop, on_new, clock)).module == "engine"
+
+
 def test_a_python_wrapper_over_unlinked_native_frames_is_unresolved_not_ffi() -> None:
     s = stack(NATIVE_RUN, "clock_gettime (libc.so.6)")
     assert owner_of(s).group == UNRESOLVED

@@ -79,6 +79,14 @@ def test_rust_legacy_names_are_demangled_without_their_hash(mangled: str, readab
          "hotpath_lab/drivers/python_loop.py", Category.HARNESS),
         ("hotpath_bench::native::run::h0123456789abcdef (native.rs:135)",
          "hotpath_bench::native::run", "native.rs", Category.HARNESS),
+        ("hotpath_core::clock::monotonic_ns::h0123456789abcdef (clock.rs:14)",
+         "hotpath_core::clock::monotonic_ns", "clock.rs", Category.HARNESS),
+        ("hotpath_core::resident::resident_reports::h0123456789abcdef (resident.rs:22)",
+         "hotpath_core::resident::resident_reports", "resident.rs", Category.HARNESS),
+        ("_$LT$hotpath_core..stamps..StampProbe$u20$as$u20$hotpath_core..engine..probe.."
+         "StageProbe$GT$::validated::h0123456789abcdef (stamps.rs:64)",
+         "<hotpath_core::stamps::StampProbe as hotpath_core::engine::probe::StageProbe>"
+         "::validated", "stamps.rs", Category.HARNESS),
         ("gc_collect_main (libpython3.11.so.1.0)", "gc_collect_main", "libpython3.11.so.1.0",
          Category.GC),
         ("s_unpack_internal (_struct.c:1558)", "s_unpack_internal", "_struct.c",
