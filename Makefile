@@ -47,28 +47,33 @@ $(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt $(addsuffix /pyproject.t
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation $(addprefix -e ,$(PY_PROJECTS))
 	@touch $@
 
-$(NATIVE_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) impls/rust/hotpath-python/pyproject.toml
-	maturin develop --release --quiet -m impls/rust/hotpath-python/Cargo.toml
+# The two extensions: the rust-ffi build (hotpath_rs) and the lab's native toolkit.
+EXTENSIONS := impls/rust/hotpath-python harness/rust/hotpath-toolkit
+
+$(NATIVE_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) $(addsuffix /pyproject.toml,$(EXTENSIONS))
+	for ext in $(EXTENSIONS); do maturin develop --release --quiet -m $$ext/Cargo.toml; done
 	@touch $@
 
-setup: $(NATIVE_STAMP) ## Create .venv, install pinned deps, build the Rust extension (release); quick when nothing changed
+setup: $(NATIVE_STAMP) ## Create .venv, install pinned deps, build both Rust extensions (release); quick when nothing changed
 
-build: setup ## Build everything (same as setup; the Rust extension in release mode)
+build: setup ## Build everything (same as setup; the Rust extensions in release mode)
 
 test: setup test-rust test-py ## Run the Rust tests (nextest) and pytest
 
-test-rust: ## Rust unit and integration tests (core and scenario crates)
-	cargo nextest run --workspace --exclude hotpath-python --no-fail-fast
+# The extension crates are cdylibs for Python (no Rust tests); pytest tests them.
+test-rust: ## Rust unit and integration tests (core, bench and scenario crates)
+	cargo nextest run --workspace --exclude hotpath-python --exclude hotpath-toolkit --no-fail-fast
 
 test-py: setup ## Python tests (benchmarks excluded)
 	$(PY) -m pytest -m "not benchmark" -q
 
-lint: setup ## rustfmt --check, clippy -D warnings, ruff, mypy
+lint: setup ## rustfmt --check, clippy -D warnings, ruff, mypy, stubtest (.pyi against the built modules)
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(PY) -m mypy.stubtest hotpath_rs._native hotpath_toolkit._native
 
 fmt: setup ## Format Rust and Python sources in place
 	cargo fmt --all
@@ -129,3 +134,4 @@ clean: ## Remove build outputs and the venv (keeps results/ and the scenario cac
 	rm -rf $(VENV) target .mypy_cache .ruff_cache .pytest_cache
 	find . -name '__pycache__' -type d -prune -exec rm -rf {} +
 	rm -f impls/rust/hotpath-python/python/hotpath_rs/_native*.so
+	rm -f harness/rust/hotpath-toolkit/python/hotpath_toolkit/_native*.so

@@ -42,12 +42,27 @@ def collect(extra: dict[str, Any] | None = None) -> dict[str, Any]:
 
 
 def native_build() -> dict[str, Any]:
-    """Version and build profile of the Rust extension, if it is built."""
+    """Version and build profile of both Rust extensions, where built: ``hotpath_rs`` (the
+    rust-ffi build; ``build_profile``) and ``hotpath_toolkit`` (the lab's native toolkit,
+    which the rust-native build runs in; ``toolkit_build_profile``)."""
+    env: dict[str, Any] = {"hotpath_rs": None, "build_profile": None}
     try:
         import hotpath_rs
     except ImportError:
-        return {"hotpath_rs": None, "build_profile": None}
-    return {"hotpath_rs": hotpath_rs.__version__, "build_profile": hotpath_rs.BUILD_PROFILE}
+        pass
+    else:
+        env.update(hotpath_rs=hotpath_rs.__version__, build_profile=hotpath_rs.BUILD_PROFILE)
+    env.update(hotpath_toolkit=None, toolkit_build_profile=None)
+    try:
+        import hotpath_toolkit
+    except ImportError:
+        pass
+    else:
+        env.update(
+            hotpath_toolkit=hotpath_toolkit.__version__,
+            toolkit_build_profile=hotpath_toolkit.BUILD_PROFILE,
+        )
+    return env
 
 
 @functools.cache

@@ -100,7 +100,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         timed, throughput, overhead = _python_passes(build, spec, meta, records, pace)
 
     out = Path(spec.out_dir)
-    from hotpath_rs import record_timings
+    from hotpath_toolkit import record_timings
 
     t = timed.times
     rec = record_timings(
@@ -182,13 +182,11 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         }
     if overhead is not None:
         o = overhead.times
-        lat = (o.end - o.intended).astype(np.int64)
-        svc = (o.end - o.start).astype(np.int64)
         result["overhead_ns"] = {
-            "events": len(lat),
+            "events": len(o.end),
             "rate_per_s": spec.overhead_rate,
-            "latency": _quick_summary(lat),
-            "service": _quick_summary(svc),
+            "latency": _quick_summary(o.end, o.intended),
+            "service": _quick_summary(o.end, o.start),
         }
     return result
 
@@ -310,36 +308,22 @@ def _probe_jitter(seconds: float) -> dict[str, Any] | None:
     by the machine, whatever the build."""
     if seconds <= 0:
         return None
-    import hotpath_rs
+    import hotpath_toolkit
 
-    return hotpath_rs.measure_jitter(seconds)
+    return hotpath_toolkit.measure_jitter(seconds)
 
 
 def _late_dispatch(t: PassTimes) -> dict[str, float]:
-    late = t.start.astype(np.int64) - t.intended.astype(np.int64)
-    if len(late) == 0:
-        return {"p50": 0.0, "p99": 0.0, "max": 0.0}
-    return {
-        "p50": float(np.percentile(late, 50)),
-        "p99": float(np.percentile(late, 99)),
-        "max": float(late.max()),
-    }
+    """How late events were handed to the pipeline (start − intended), summarised from an
+    HDR histogram like every ``latency_ns`` figure (an early start counts as 0)."""
+    return _quick_summary(t.start, t.intended)
 
 
-def _quick_summary(values: np.ndarray) -> dict[str, float]:
-    if len(values) == 0:
-        return {}
-    q = np.percentile(values, [50, 90, 99, 99.9])
-    return {
-        "count": len(values),
-        "min": float(values.min()),
-        "p50": float(q[0]),
-        "p90": float(q[1]),
-        "p99": float(q[2]),
-        "p999": float(q[3]),
-        "max": float(values.max()),
-        "mean": float(values.mean()),
-    }
+def _quick_summary(later: np.ndarray, earlier: np.ndarray) -> dict[str, float]:
+    """The HDR summary of ``later - earlier`` per event (the recorder's rule, not numpy's)."""
+    from hotpath_toolkit import summarize_gaps
+
+    return summarize_gaps(later, earlier)
 
 
 def main(argv: list[str] | None = None) -> int:

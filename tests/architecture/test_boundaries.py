@@ -1,7 +1,9 @@
 """The house rules, checked: a build depends on the record contract and nothing else of the lab.
 
 README's "Architecture" section draws the same map. Imports are read from the source (AST),
-so a lazy import inside a function counts as much as one at the top of a module.
+so a lazy import inside a function counts as much as one at the top of a module. The Rust
+side of the rule (no crate under ``impls/`` links a crate under ``harness/``) is in
+``test_crates.py``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,15 @@ PACKAGES: dict[str, tuple[Path, frozenset[str]]] = {
         REPO / "impls/rust/hotpath-python/python/hotpath_rs",
         frozenset({"numpy", "hotpath_format"}),
     ),
+    # the lab's native toolkit is harness-side, but as a distribution of its own it keeps to
+    # the contract too: the lab imports it, never the other way round
+    "hotpath_toolkit": (
+        REPO / "harness/rust/hotpath-toolkit/python/hotpath_toolkit",
+        frozenset({"numpy", "hotpath_format"}),
+    ),
 }
+HARNESS_PACKAGES = frozenset({"hotpath_lab", "hotpath_toolkit"})
+"""What no build may import: the lab and its native toolkit."""
 
 
 def top_level_imports(path: Path) -> set[str]:
@@ -63,9 +73,9 @@ def test_package_imports_only_what_it_may(package: str) -> None:
 
 def test_nothing_under_impls_imports_the_harness() -> None:
     offending = [
-        str(path.relative_to(REPO))
+        f"{path.relative_to(REPO)}: {sorted(top_level_imports(path) & HARNESS_PACKAGES)}"
         for path in sources(REPO / "impls")
-        if "hotpath_lab" in top_level_imports(path)
+        if top_level_imports(path) & HARNESS_PACKAGES
     ]
     assert not offending, f"builds import the harness: {offending}"
 
@@ -76,6 +86,7 @@ def test_nothing_under_impls_imports_the_harness() -> None:
         ("impls/python/hotpath-format/pyproject.toml", "hotpath_format"),
         ("impls/python/hotpath-asyncio/pyproject.toml", "hotpath_asyncio"),
         ("impls/rust/hotpath-python/pyproject.toml", "hotpath_rs"),
+        ("harness/rust/hotpath-toolkit/pyproject.toml", "hotpath_toolkit"),
     ],
 )
 def test_each_distribution_declares_what_it_imports(pyproject: str, package: str) -> None:

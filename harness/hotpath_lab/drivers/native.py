@@ -1,8 +1,9 @@
 """The ``rust-native`` build: the replay loop, pacing and stamps all run in Rust.
 
-The loop (``hotpath_rs.native_run``) calls the engine as a library with the GIL released;
-Python only hands over the mapped records and reads the stamps back. Progress comes from a
-counter the loop bumps and a thread that polls it, so the loop itself never calls out.
+The loop (``hotpath_toolkit.native_run``, in the lab's native toolkit) calls the engine as a
+library with the GIL released; Python only hands over the mapped records and reads the stamps
+back. Progress comes from a counter the loop bumps and a thread that polls it, so the loop
+itself never calls out.
 """
 
 from __future__ import annotations
@@ -36,10 +37,10 @@ class NativeBuild:
         empty: bool = False,
         progress: ProgressFn | None = None,
     ) -> tuple[PassTimes, np.ndarray]:
-        import hotpath_rs
+        import hotpath_toolkit
 
         with _polled(progress) as tracker:
-            out = hotpath_rs.native_run(
+            out = hotpath_toolkit.native_run(
                 meta.to_json(),
                 records,
                 pace.spec,
@@ -62,9 +63,9 @@ class NativeBuild:
         return times, out["reports"]
 
     def replay(self, meta: ScenarioMeta, records: np.ndarray) -> np.ndarray:
-        import hotpath_rs
+        import hotpath_toolkit
 
-        reports: np.ndarray = hotpath_rs.replay(meta.to_json(), records)
+        reports: np.ndarray = hotpath_toolkit.replay(meta.to_json(), records)
         return reports
 
     def retain(self, meta: ScenarioMeta, records: np.ndarray) -> tuple[object, int]:
@@ -81,9 +82,9 @@ def _polled(progress: ProgressFn | None) -> Iterator[Any]:
     if progress is None:
         yield None
         return
-    import hotpath_rs
+    import hotpath_toolkit
 
-    tracker = hotpath_rs.ReplayProgress()
+    tracker = hotpath_toolkit.ReplayProgress()
     stop = threading.Event()
 
     def poll() -> None:

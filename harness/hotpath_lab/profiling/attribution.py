@@ -8,9 +8,11 @@ A sample is charged to one *owner*, looked up from the leaf towards the root:
 2. else the innermost engine frame (``hotpath_asyncio`` or ``hotpath_core``) → that engine
    module (``book``, ``risk``, ...), so a dict lookup or a ``Vec`` method called by the risk
    check counts as risk;
-3. else the innermost FFI frame (PyO3, rust-numpy, ``hotpath_rs``) → ``FFI / bindings``, except
-   that a Python wrapper of ``hotpath_rs`` with only libc or Rust std frames below it means
-   py-spy lost the Rust frames in between → ``native, caller not resolved``;
+3. else the innermost FFI frame (PyO3, rust-numpy, ``hotpath_rs``, ``hotpath_toolkit``) →
+   ``FFI / bindings``, except for a Python wrapper of either extension with frames below it:
+   with a frame of the native loop among them (``hotpath_bench``, the core's clock) →
+   ``driver (harness)``; with only libc or Rust std frames py-spy lost the Rust frames in
+   between → ``native, caller not resolved``;
 4. else the innermost harness frame → ``driver (harness)``;
 5. else the interpreter or runtime (the asyncio loop, ``struct``, libc).
 """
@@ -78,8 +80,11 @@ def owner_of(stack: Stack) -> Owner:
             if f.category in ENGINE:
                 return Owner("engine", engine_module(f))
             if f.category is Category.BINDINGS and _is_python(f) and depth < len(frames) - 1:
-                # ``hotpath_rs.native_run`` with only libc / std frames below it: py-spy
-                # lost the Rust frames in between, so the owner is unknown, not "FFI"
+                # ``hotpath_toolkit.native_run`` with frames below it: the native loop's if
+                # one of them is (the driver's own Rust code); with only libc / std frames
+                # py-spy lost the Rust frames in between, so the owner is unknown, not "FFI"
+                if any(b.category is Category.HARNESS for b in frames[depth + 1 :]):
+                    return Owner(Category.HARNESS.value, Category.HARNESS.value)
                 return Owner(UNRESOLVED, UNRESOLVED)
             return Owner(f.category.value, f.category.value)
     return Owner(Category.RUNTIME.value, Category.RUNTIME.value)

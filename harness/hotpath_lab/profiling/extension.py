@@ -1,4 +1,4 @@
-"""A copy of the Rust extension with full debug info, for profiling the Rust builds.
+"""Copies of the Rust extensions with full debug info, for profiling the Rust builds.
 
 The release profile keeps only line tables (``debug = "line-tables-only"``). py-spy then
 resolves the outer, non-inlined functions from the symbol table, but every *inlined*
@@ -8,11 +8,13 @@ flame graph cannot tell which crate or module a frame is in. The workspace's
 ``[profile.profiling]`` is the release profile (same optimisation, LTO and codegen units)
 plus full debug info, which gives every frame its full path.
 
-``profiling_extension()`` builds that copy with ``maturin build --profile profiling``, unpacks
-the wheel under ``<target>/hotpath-profiling/<fingerprint>/site`` and returns that
-directory; the profile pass puts it first on ``PYTHONPATH``. The venv's release build is not
-touched. The fingerprint is a hash of the Rust sources, manifests and lock file, so an
-unchanged tree reuses the copy and an edited one gets a fresh copy.
+``profiling_extension()`` builds such a copy of both extensions — ``hotpath_rs`` (the
+rust-ffi build) and ``hotpath_toolkit`` (whose native loop runs the rust-native build) —
+with ``maturin build --profile profiling``, unpacks the wheels into one
+``<target>/hotpath-profiling/<fingerprint>/site`` and returns that directory; the profile
+pass puts it first on ``PYTHONPATH``. The venv's release builds are not touched. The
+fingerprint is a hash of the Rust sources, manifests and lock file, so an unchanged tree
+reuses the copies and an edited one gets fresh copies.
 """
 
 from __future__ import annotations
@@ -28,13 +30,17 @@ from pathlib import Path
 
 from hotpath_lab.environment import REPO, venv_tool
 
-CRATE_MANIFEST = Path("impls/rust/hotpath-python/Cargo.toml")
+EXTENSIONS: dict[str, Path] = {
+    "hotpath_rs": Path("impls/rust/hotpath-python/Cargo.toml"),
+    "hotpath_toolkit": Path("harness/rust/hotpath-toolkit/Cargo.toml"),
+}
+"""Python package → the crate that builds it."""
 SOURCE_ROOTS = ("impls/rust", "harness/rust")
 PROFILE = "profiling"
 
 
 class ExtensionBuildError(RuntimeError):
-    """The profiling copy of the extension could not be built."""
+    """The profiling copies of the extensions could not be built."""
 
 
 def source_fingerprint(repo: Path = REPO) -> str:
@@ -64,48 +70,55 @@ def cargo_target_dir(repo: Path = REPO) -> Path:
 
 
 def profiling_extension(repo: Path = REPO, *, quiet: bool = True) -> Path:
-    """The ``site`` directory holding ``hotpath_rs`` built with the profiling profile."""
+    """The ``site`` directory holding ``hotpath_rs`` and ``hotpath_toolkit`` built with the
+    profiling profile."""
     fingerprint = source_fingerprint(repo)[:16]
     base = cargo_target_dir(repo) / "hotpath-profiling"
     site = base / fingerprint / "site"
-    if (site / "hotpath_rs" / "__init__.py").is_file():
+    if all((site / package / "__init__.py").is_file() for package in EXTENSIONS):
         return site
     base.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".build-", dir=base) as tmp:
-        wheels = Path(tmp) / "wheels"
-        cmd = [
-            _maturin(),
-            "build",
-            "--profile",
-            PROFILE,
-            "--manifest-path",
-            str(repo / CRATE_MANIFEST),
-            "--interpreter",
-            sys.executable,
-            "--out",
-            str(wheels),
-        ]
-        env = {**os.environ, "PYO3_PYTHON": sys.executable}
-        proc = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise ExtensionBuildError(
-                f"maturin build --profile {PROFILE} failed (exit {proc.returncode}):\n"
-                + (proc.stderr or proc.stdout).strip()[-3000:]
-            )
-        if not quiet:
-            print(proc.stderr.strip().splitlines()[-1:], file=sys.stderr)
-        found = sorted(wheels.glob("hotpath_rs-*.whl"))
-        if not found:
-            raise ExtensionBuildError(f"maturin built no hotpath_rs wheel into {wheels}")
         staging = Path(tmp) / "site"
-        with zipfile.ZipFile(found[-1]) as wheel:
-            wheel.extractall(staging)
+        for package, manifest in EXTENSIONS.items():
+            wheel = _build_wheel(repo, package, manifest, Path(tmp) / package, quiet=quiet)
+            with zipfile.ZipFile(wheel) as w:
+                w.extractall(staging)
         site.parent.mkdir(parents=True, exist_ok=True)
         os.rename(staging, site)
     for old in base.iterdir():
         if old.is_dir() and old.name != fingerprint and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)
     return site
+
+
+def _build_wheel(repo: Path, package: str, manifest: Path, wheels: Path, *, quiet: bool) -> Path:
+    """One extension's wheel, built with the profiling profile into ``wheels``."""
+    cmd = [
+        _maturin(),
+        "build",
+        "--profile",
+        PROFILE,
+        "--manifest-path",
+        str(repo / manifest),
+        "--interpreter",
+        sys.executable,
+        "--out",
+        str(wheels),
+    ]
+    env = {**os.environ, "PYO3_PYTHON": sys.executable}
+    proc = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise ExtensionBuildError(
+            f"maturin build --profile {PROFILE} of {package} failed (exit {proc.returncode}):\n"
+            + (proc.stderr or proc.stdout).strip()[-3000:]
+        )
+    if not quiet:
+        print(proc.stderr.strip().splitlines()[-1:], file=sys.stderr)
+    found = sorted(wheels.glob(f"{package}-*.whl"))
+    if not found:
+        raise ExtensionBuildError(f"maturin built no {package} wheel into {wheels}")
+    return found[-1]
 
 
 def _maturin() -> str:

@@ -52,7 +52,7 @@ class ProfileOptions:
     warmup: int = 50_000
     extension: str = "profiling"
     """``profiling``: build and use the full-debug-info copy for the Rust builds;
-    ``installed``: profile the extension installed in the venv as it is."""
+    ``installed``: profile the extensions installed in the venv as they are."""
     control: bool = True
     """Run the target once more without the profiler, to measure the profiler's cost."""
 
@@ -226,8 +226,8 @@ def profile_builds(
             first = str(exc).splitlines()[0]
             lines = [ln.strip() for ln in str(exc).splitlines() if ln.lstrip().startswith("error")]
             note = (
-                "the profiling copy of the extension could not be built, so the installed one "
-                f"was profiled (inlined Rust frames may lack their paths): {first}"
+                "the profiling copies of the extensions could not be built, so the installed "
+                f"ones were profiled (inlined Rust frames may lack their paths): {first}"
                 + (f" — {lines[0]}" if lines else "")
             )
     profiles: dict[str, Any] = {}

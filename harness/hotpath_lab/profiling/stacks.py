@@ -80,6 +80,29 @@ _RUST_ESCAPES = {
 }
 _RUST_ESCAPE = re.compile("|".join(re.escape(k) for k in _RUST_ESCAPES))
 _GC_NATIVE = ("gc_collect", "collect_with_callback", "_PyObject_GC_", "gc_collect_main")
+# The Python-facing layer of both extensions: the rust-ffi build's (``hotpath_rs``, Rust lib
+# ``_native``) and the toolkit's (``hotpath_toolkit``), whose ``native_run`` is where the
+# rust-native build crosses from Python into its Rust loop. Their loops and engines are
+# classified by their own crates (``hotpath_bench::``, ``hotpath_core::``).
+_BINDINGS_RUST = (
+    "_native::",
+    "hotpath_python::",
+    "hotpath_toolkit::",
+    "<hotpath_toolkit::",
+    "pyo3::",
+    "<pyo3::",
+    "numpy::",
+)
+_BINDINGS_PYTHON = ("hotpath_rs/", "hotpath_toolkit/")
+# The core's timing helpers (the clock, the stage-stamp probe, pre-faulted buffers) live in
+# ``hotpath_core`` because the rust-ffi build needs them, but they measure, they are not the
+# engine: called by the native loop they are the driver's. Called from inside the engine (a
+# stage stamp) the sample still goes to the engine module around it (``attribution``).
+_MEASURING_CORE = tuple(
+    f"{lead}hotpath_core::{module}::"
+    for module in ("clock", "stamps", "resident")
+    for lead in ("", "<")
+)
 _RUNTIME_FILES = ("<frozen", "asyncio/", "runpy.py", "threading.py", "selectors.py")
 
 
@@ -106,12 +129,12 @@ def parse_frame(text: str) -> Frame:
 def classify(name: str, file: str) -> Category:
     if file.startswith("hotpath_asyncio/") or "/hotpath_asyncio/" in file:
         return Category.ENGINE_PYTHON
+    if name.startswith(_MEASURING_CORE):
+        return Category.HARNESS
     if name.startswith(("hotpath_core::", "<hotpath_core::")) or "hotpath_core::engine" in name:
         return Category.ENGINE_RUST
-    if (
-        name.startswith(("_native::", "hotpath_python::", "pyo3::", "<pyo3::", "numpy::"))
-        or file.startswith("hotpath_rs/")
-        or "hotpath_rs/" in file
+    if name.startswith(_BINDINGS_RUST) or any(
+        file.startswith(p) or f"/{p}" in file for p in _BINDINGS_PYTHON
     ):
         return Category.BINDINGS
     if name.startswith(_GC_NATIVE):

@@ -17,6 +17,7 @@ profiled code is the measured code.
 from __future__ import annotations
 
 import gc
+import importlib
 import json
 import sys
 import time
@@ -28,7 +29,8 @@ import numpy as np
 
 from hotpath_format import ScenarioMeta, read_events, report_digest
 from hotpath_lab.atomic import atomic_write_bytes
-from hotpath_lab.drivers.builds import BUILTIN
+from hotpath_lab.drivers.builds import BUILTIN, RustFfiBuild
+from hotpath_lab.drivers.native import NativeBuild
 from hotpath_lab.drivers.plugin import AnyBuild, Pipeline, SelfDrivenBuild, load_build
 from hotpath_lab.drivers.python_loop import run_pass
 from hotpath_lab.pacing import Pace
@@ -119,12 +121,14 @@ def run(spec: ProfileSpec) -> dict[str, Any]:
         "events_per_s": passes * len(records) / max(busy, 1e-12),
         "digest": digest,
     }
-    if build.name != "python":
-        import hotpath_rs
-
+    module = {RustFfiBuild: "hotpath_rs", NativeBuild: "hotpath_toolkit"}.get(type(build))
+    if module is not None:
+        # the extension the build runs in: the rust-ffi build, or the toolkit's native loop
+        ext = importlib.import_module(module)
         result["extension"] = {
-            "path": str(Path(hotpath_rs.__file__).parent),
-            "build_profile": hotpath_rs.BUILD_PROFILE,
+            "module": ext.__name__,
+            "path": str(Path(str(ext.__file__)).parent),
+            "build_profile": ext.BUILD_PROFILE,
         }
     return result
 

@@ -44,9 +44,9 @@ Progress = Callable[[int, int], None]
 
 def generator_version() -> str:
     """``"hotpath-scenario <version>+model.<revision>"`` of the installed extension."""
-    import hotpath_rs
+    import hotpath_toolkit
 
-    return str(hotpath_rs.GENERATOR)
+    return str(hotpath_toolkit.GENERATOR)
 
 
 def cache_dir() -> Path:
@@ -89,11 +89,11 @@ def generate_records(
     manifest: Manifest, *, seed: int, scale: float
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Runs the generator: the records (``EVENT_DTYPE``) and the run's counters."""
-    import hotpath_rs
+    import hotpath_toolkit
 
     try:
-        words, stats = hotpath_rs.generate_scenario(manifest.config_json(), seed, scale)
-    except hotpath_rs.ScenarioConfigError as exc:
+        words, stats = hotpath_toolkit.generate_scenario(manifest.config_json(), seed, scale)
+    except hotpath_toolkit.ScenarioConfigError as exc:
         raise ManifestError(manifest.path, "", f"the generator refused it: {exc}") from None
     return words.view(EVENT_DTYPE), json.loads(stats)
 
@@ -160,7 +160,7 @@ def overlay(
     ``strategy`` is a ``[strategy]`` table or a manifest (``NAME`` or path) to take it
     from. Returns the merged records and the run's counters.
     """
-    import hotpath_rs
+    import hotpath_toolkit
 
     if isinstance(strategy, str | Path):
         path = resolve_manifest(strategy)
@@ -178,7 +178,7 @@ def overlay(
         raise TypeError(f"market must be EVENT_DTYPE records, got dtype {market.dtype}")
     raw = np.ascontiguousarray(market).view(np.uint8)
     try:
-        words, stats = hotpath_rs.overlay_strategy(raw, json.dumps(config), seed)
-    except hotpath_rs.ScenarioConfigError as exc:
+        words, stats = hotpath_toolkit.overlay_strategy(raw, json.dumps(config), seed)
+    except hotpath_toolkit.ScenarioConfigError as exc:
         raise ValueError(f"overlay: {exc}") from None
     return words.view(EVENT_DTYPE), json.loads(stats)

@@ -11,7 +11,7 @@ def stack(*frames: str, count: int = 1) -> Stack:
 
 
 DRIVE = "_drive (hotpath_lab/drivers/python_loop.py:99)"
-NATIVE_RUN = "native_run (hotpath_rs/__init__.py:80)"
+NATIVE_RUN = "native_run (hotpath_toolkit/__init__.py:80)"
 
 
 @pytest.mark.parametrize(
@@ -52,6 +52,16 @@ def test_ffi_frames_without_engine_below_are_the_bindings() -> None:
 
 def test_the_driver_owns_its_own_decoding() -> None:
     assert owner_of(stack(DRIVE, "s_unpack_internal (_struct.c:1)")).group == "driver (harness)"
+
+
+def test_the_cores_timing_helpers_are_the_drivers_unless_the_engine_called_them() -> None:
+    loop = "hotpath_bench::native::run::h0123456789abcdef (native.rs:135)"
+    clock = "hotpath_core::clock::monotonic_ns::h0123456789abcdef (clock.rs:14)"
+    on_new = "hotpath_core::engine::Engine::on_new::h0123456789abcdef (mod.rs:162)"
+    assert owner_of(stack(NATIVE_RUN, loop, clock, "clock_gettime (libc.so.6)")).group == (
+        "driver (harness)"
+    )
+    assert owner_of(stack(NATIVE_RUN, loop, on_new, clock)).module == "engine"
 
 
 def test_a_python_wrapper_over_unlinked_native_frames_is_unresolved_not_ffi() -> None:

@@ -1,4 +1,4 @@
-"""The profiling copy of the extension: fingerprinted by the Rust sources, reused when built."""
+"""The profiling copies of the extensions: fingerprinted by the Rust sources, reused when built."""
 
 from pathlib import Path
 
@@ -32,8 +32,9 @@ def test_an_existing_copy_for_the_same_sources_is_reused_without_building(
     monkeypatch.setenv("CARGO_TARGET_DIR", str(tmp_path / "target"))
     fp = extension.source_fingerprint(repo)[:16]
     site = tmp_path / "target" / "hotpath-profiling" / fp / "site"
-    (site / "hotpath_rs").mkdir(parents=True)
-    (site / "hotpath_rs" / "__init__.py").write_text("")
+    for package in ("hotpath_rs", "hotpath_toolkit"):
+        (site / package).mkdir(parents=True)
+        (site / package / "__init__.py").write_text("")
 
     def no_build(*_: object, **__: object) -> None:
         raise AssertionError("must not build")
@@ -42,10 +43,25 @@ def test_an_existing_copy_for_the_same_sources_is_reused_without_building(
     assert extension.profiling_extension(repo) == site
 
 
+def test_a_copy_missing_one_of_the_two_extensions_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = fake_repo(tmp_path / "repo")
+    monkeypatch.setenv("CARGO_TARGET_DIR", str(tmp_path / "target"))
+    fp = extension.source_fingerprint(repo)[:16]
+    site = tmp_path / "target" / "hotpath-profiling" / fp / "site"
+    (site / "hotpath_rs").mkdir(parents=True)
+    (site / "hotpath_rs" / "__init__.py").write_text("")
+    with pytest.raises(extension.ExtensionBuildError, match="of hotpath_rs failed"):
+        extension.profiling_extension(repo)  # the toolkit is missing: both are built again
+
+
 def test_a_failed_build_names_the_profile_and_shows_cargos_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     repo = fake_repo(tmp_path / "repo")
     monkeypatch.setenv("CARGO_TARGET_DIR", str(tmp_path / "target"))
-    with pytest.raises(extension.ExtensionBuildError, match="--profile profiling failed"):
-        extension.profiling_extension(repo)  # no crate at CRATE_MANIFEST: maturin fails
+    with pytest.raises(
+        extension.ExtensionBuildError, match="--profile profiling of hotpath_rs failed"
+    ):
+        extension.profiling_extension(repo)  # no crate at the manifest path: maturin fails

@@ -22,11 +22,12 @@ RAW = (
         [
             f"0x7f00 (libc.so.6);{REPLAY};run_pass (hotpath_lab/drivers/python_loop.py:66);"
             "PreTradeRisk.check (hotpath_asyncio/risk.py:40) 7",
-            f"{REPLAY};native_run (hotpath_rs/__init__.py:80);"
+            f"{REPLAY};native_run (hotpath_toolkit/__init__.py:80);"
             "hotpath_core::engine::book::Books::set_level::h0123456789abcdef (book.rs:114) 5",
             f"<module> ({TARGET}:1);_find_and_load (<frozen importlib._bootstrap>:1176) 4",
             "0x7f00 (libc.so.6);gc_collect_main (libpython3.11.so.1.0) 3",
-            f"{REPLAY};native_run (hotpath_rs/__init__.py:80);0x3 (?);clock_gettime (libc.so.6) 2",
+            f"{REPLAY};native_run (hotpath_toolkit/__init__.py:80);0x3 (?);"
+            "clock_gettime (libc.so.6) 2",
         ]
     )
     + "\n"
@@ -66,12 +67,26 @@ def test_rust_legacy_names_are_demangled_without_their_hash(mangled: str, readab
          "hotpath_core::engine::Engine::on_event", "mod.rs", Category.ENGINE_RUST),
         ("pyo3::impl_::extract_argument::extract_argument::h0123456789abcdef (x.rs:3)",
          "pyo3::impl_::extract_argument::extract_argument", "x.rs", Category.BINDINGS),
-        ("native_run (hotpath_rs/__init__.py:80)", "native_run", "hotpath_rs/__init__.py",
+        ("native_run (hotpath_toolkit/__init__.py:80)", "native_run",
+         "hotpath_toolkit/__init__.py", Category.BINDINGS),
+        ("replay (hotpath_rs/__init__.py:66)", "replay", "hotpath_rs/__init__.py",
          Category.BINDINGS),
+        ("hotpath_toolkit::native::native_run::h0123456789abcdef (native.rs:60)",
+         "hotpath_toolkit::native::native_run", "native.rs", Category.BINDINGS),
+        ("_native::engine::PyEngine::on_event::h0123456789abcdef (engine.rs:40)",
+         "_native::engine::PyEngine::on_event", "engine.rs", Category.BINDINGS),
         ("_drive (hotpath_lab/drivers/python_loop.py:99)", "_drive",
          "hotpath_lab/drivers/python_loop.py", Category.HARNESS),
         ("hotpath_bench::native::run::h0123456789abcdef (native.rs:135)",
          "hotpath_bench::native::run", "native.rs", Category.HARNESS),
+        ("hotpath_core::clock::monotonic_ns::h0123456789abcdef (clock.rs:14)",
+         "hotpath_core::clock::monotonic_ns", "clock.rs", Category.HARNESS),
+        ("hotpath_core::resident::resident_reports::h0123456789abcdef (resident.rs:22)",
+         "hotpath_core::resident::resident_reports", "resident.rs", Category.HARNESS),
+        ("_$LT$hotpath_core..stamps..StampProbe$u20$as$u20$hotpath_core..engine..probe.."
+         "StageProbe$GT$::validated::h0123456789abcdef (stamps.rs:64)",
+         "<hotpath_core::stamps::StampProbe as hotpath_core::engine::probe::StageProbe>"
+         "::validated", "stamps.rs", Category.HARNESS),
         ("gc_collect_main (libpython3.11.so.1.0)", "gc_collect_main", "libpython3.11.so.1.0",
          Category.GC),
         ("s_unpack_internal (_struct.c:1558)", "s_unpack_internal", "_struct.c",

@@ -28,7 +28,8 @@ from hotpath_lab.scenarios import (
     load_manifest,
 )
 
-hotpath_rs = pytest.importorskip("hotpath_rs")
+pytest.importorskip("hotpath_toolkit")  # the generator
+hotpath_rs = pytest.importorskip("hotpath_rs")  # the engine, for the estimate check
 
 # The whole smoke file (header, metadata, records) for seed 1, scale 1. It changes when
 # scenarios/smoke.toml or the generator's models change: then bump MODEL_REVISION in

@@ -11,7 +11,7 @@ import pytest
 from hotpath_format import EVENT_DTYPE, EventKind, read_events
 from hotpath_lab.scenarios import ManifestError, build_scenario, load_manifest, overlay
 
-pytest.importorskip("hotpath_rs")
+pytest.importorskip("hotpath_toolkit")
 
 
 @pytest.fixture(scope="module")

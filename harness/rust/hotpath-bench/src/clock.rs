@@ -1,19 +1,9 @@
-//! The monotonic clock shared with Python.
+//! Waiting on the monotonic clock: how the native loop holds an event until it is due.
 //!
-//! `std::time::Instant` is opaque; the lab needs absolute `CLOCK_MONOTONIC` nanoseconds so
-//! that stamps taken in Rust line up with `time.perf_counter_ns()` taken in Python.
-#![allow(unsafe_code)]
+//! The clock itself is `hotpath_core::clock` (the stage probe of the builds reads it too);
+//! it is re-exported here so the measuring side names one clock.
 
-/// Nanoseconds of `CLOCK_MONOTONIC` (what `time.perf_counter_ns()` returns on Linux).
-#[inline]
-pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `ts` is a valid, writable `timespec` owned by this frame and
-    // `CLOCK_MONOTONIC` is always supported on Linux, so the call only writes into `ts`.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    debug_assert_eq!(rc, 0);
-    (ts.tv_sec as u64).wrapping_mul(1_000_000_000).wrapping_add(ts.tv_nsec as u64)
-}
+pub use hotpath_core::clock::monotonic_ns;
 
 /// Waits until [`monotonic_ns`] reaches `deadline`; returns the time spent *spinning*
 /// (busy CPU that is the driver's, not the pipeline's).
@@ -42,15 +32,6 @@ pub fn wait_until(deadline: u64, spin_ns: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn is_monotonic_and_advances() {
-        let a = monotonic_ns();
-        let b = monotonic_ns();
-        assert!(b >= a);
-        std::thread::sleep(std::time::Duration::from_millis(2));
-        assert!(monotonic_ns() - a >= 2_000_000);
-    }
 
     #[test]
     fn wait_until_does_not_return_early() {

@@ -8,13 +8,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use hdrhistogram::Histogram;
 use hotpath_core::engine::{Engine, NoProbe, ReportSink, StageProbe};
-use hotpath_core::format::{EventKind, EventRecord, ReportRecord};
+use hotpath_core::format::{order_capacity, EventKind, EventRecord, ReportRecord};
+use hotpath_core::resident::resident_reports;
+use hotpath_core::stamps::StampProbe;
 
 use crate::clock::{monotonic_ns, wait_until};
 use crate::error::BenchError;
 use crate::pacing::Pace;
 use crate::recorder::new_histogram;
-use crate::timing::{EventTimes, StampProbe};
+use crate::timing::EventTimes;
 
 /// Gaps up to twice this are busy-polled; longer ones sleep until this long before the event.
 pub const SPIN_NS: u64 = 2_000_000;
@@ -82,14 +84,6 @@ pub struct NativeRun {
     pub live_e2e: Histogram<u64>,
 }
 
-/// An empty report vector with `capacity` resident (written once, then cleared).
-pub fn resident_reports(capacity: usize) -> Vec<ReportRecord> {
-    let mut v = vec![ReportRecord { kind: u8::MAX, ..ReportRecord::default() }; capacity];
-    std::hint::black_box(&mut v);
-    v.clear();
-    v
-}
-
 /// Runs `events` through `pipeline` under `pace`.
 ///
 /// # Errors
@@ -126,7 +120,7 @@ pub fn run<P: Pipeline>(
         };
         let s = monotonic_ns();
         if stage_timing {
-            let mut probe = StampProbe { validated, risked, executed, index: i };
+            let mut probe = StampProbe::new(validated, risked, executed, i);
             pipeline.on_event(i as u64, ev, &mut reports, &mut probe);
         } else {
             pipeline.on_event(i as u64, ev, &mut reports, &mut NoProbe);
@@ -152,6 +146,15 @@ pub fn run<P: Pipeline>(
         p.done.store(n as u64, Ordering::Relaxed);
     }
     Ok(NativeRun { times, reports, t0, spin_ns, live_e2e })
+}
+
+/// The whole stream through `engine` as fast as it goes: no pacing, no stamps. What
+/// `hotpath run` and `shadow` need of the rust-native build (its reports, not its timing).
+pub fn replay(engine: &mut Engine, events: &[EventRecord]) -> Vec<ReportRecord> {
+    engine.reserve_orders(order_capacity(events));
+    let mut reports = Vec::with_capacity(events.len() / 2 + 16);
+    engine.replay(events, &mut reports);
+    reports
 }
 
 #[cfg(test)]

@@ -103,6 +103,30 @@ pub fn summarize(h: &Histogram<u64>) -> Summary {
     }
 }
 
+/// The summary of `later[i] − earlier[i]` over every event with both stamps (0 = did not
+/// happen), recorded into a histogram like every other figure of a run; a negative
+/// difference counts as 0. For figures outside [`Metric`]: the driver-overhead pass and
+/// how late events were dispatched (start − intended).
+///
+/// # Errors
+/// [`BenchError::Timing`] if the arrays differ in length.
+pub fn summarize_gaps(later: &[u64], earlier: &[u64]) -> Result<Summary, BenchError> {
+    if later.len() != earlier.len() {
+        return Err(BenchError::Timing(format!(
+            "{} later stamps but {} earlier ones",
+            later.len(),
+            earlier.len()
+        )));
+    }
+    let mut h = new_histogram()?;
+    for (&l, &e) in later.iter().zip(earlier) {
+        if l != 0 && e != 0 {
+            h.saturating_record(l.saturating_sub(e));
+        }
+    }
+    Ok(summarize(&h))
+}
+
 /// A new histogram with the lab's range and precision.
 ///
 /// # Errors
@@ -321,6 +345,22 @@ mod tests {
         assert_eq!(lines.len(), 3, "{}", r.hlog());
         assert!(lines[1].starts_with("Tag=e2e,1.000,1.000,"), "{}", lines[1]);
         assert!(r.hlog().contains("HISTF"), "V2 compressed payloads");
+    }
+
+    #[test]
+    fn gaps_are_summarised_from_a_histogram_skipping_missing_stamps() {
+        let earlier: Vec<u64> = (1..=1000).map(|i| i * 10).collect();
+        let mut later: Vec<u64> = earlier.iter().zip(1..).map(|(e, d)| e + d * 1000).collect();
+        later[0] = 0; // not dispatched: left out
+        let s = summarize_gaps(&later, &earlier).expect("summary");
+        assert_eq!(s.count, 999);
+        assert_eq!(s.min, 2_000);
+        assert_eq!(s.p50, 501_000 + 247, "highest equivalent value at 3 digits");
+        assert_eq!(s.max, 1_000_447);
+        let early = summarize_gaps(&[5], &[9]).expect("summary");
+        assert_eq!((early.count, early.max), (1, 0), "early counts as 0, not as wrap-around");
+        assert!(summarize_gaps(&[1, 2], &[1]).is_err());
+        assert_eq!(summarize_gaps(&[], &[]).expect("empty"), Summary::default());
     }
 
     #[test]

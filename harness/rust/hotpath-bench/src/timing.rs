@@ -1,9 +1,9 @@
 //! Per-event timestamp arrays, allocated before a timed pass so the pass itself never
-//! allocates or records into a histogram.
+//! allocates or records into a histogram. The end-of-stage stamps are written by
+//! `hotpath_core::stamps::StampProbe`, the probe the builds use.
 
-use hotpath_core::engine::StageProbe;
+use hotpath_core::resident::resident_zeroed;
 
-use crate::clock::monotonic_ns;
 use crate::error::BenchError;
 
 /// Absolute `CLOCK_MONOTONIC` ns per event; 0 means "did not happen" (for example no risk
@@ -47,80 +47,6 @@ impl EventTimes {
     pub fn bytes(&self) -> usize {
         6 * self.intended.len() * std::mem::size_of::<u64>()
     }
-}
-
-/// End-of-stage stamps only (validated, risk checked, executed), for an engine driven
-/// event by event from elsewhere (the per-event FFI engine).
-#[derive(Clone, Debug, Default)]
-pub struct StageStamps {
-    /// End of validation.
-    pub validated: Vec<u64>,
-    /// End of risk.
-    pub risked: Vec<u64>,
-    /// End of execution.
-    pub executed: Vec<u64>,
-}
-
-impl StageStamps {
-    /// Zeroed, resident stamps for `n` events.
-    pub fn with_len(n: usize) -> Self {
-        StageStamps {
-            validated: resident_zeroed(n),
-            risked: resident_zeroed(n),
-            executed: resident_zeroed(n),
-        }
-    }
-
-    /// A probe that stamps event `index`.
-    pub fn probe(&mut self, index: usize) -> StampProbe<'_> {
-        StampProbe {
-            validated: &mut self.validated,
-            risked: &mut self.risked,
-            executed: &mut self.executed,
-            index,
-        }
-    }
-}
-
-/// Writes the end-of-stage stamps of one event into borrowed arrays (out-of-range
-/// indexes are ignored rather than panicking).
-pub struct StampProbe<'a> {
-    pub(crate) validated: &'a mut [u64],
-    pub(crate) risked: &'a mut [u64],
-    pub(crate) executed: &'a mut [u64],
-    pub(crate) index: usize,
-}
-
-impl StageProbe for StampProbe<'_> {
-    #[inline]
-    fn validated(&mut self) {
-        if let Some(slot) = self.validated.get_mut(self.index) {
-            *slot = monotonic_ns();
-        }
-    }
-    #[inline]
-    fn risk_checked(&mut self) {
-        if let Some(slot) = self.risked.get_mut(self.index) {
-            *slot = monotonic_ns();
-        }
-    }
-    #[inline]
-    fn executed(&mut self) {
-        if let Some(slot) = self.executed.get_mut(self.index) {
-            *slot = monotonic_ns();
-        }
-    }
-}
-
-/// A zeroed vector whose pages are already resident.
-///
-/// `vec![0; n]` may come from `calloc`, whose zero pages are only mapped on first write —
-/// a page fault inside the timed pass. Writing a non-zero pattern first forces the pages in.
-pub fn resident_zeroed(n: usize) -> Vec<u64> {
-    let mut v = vec![u64::MAX; n];
-    std::hint::black_box(&mut v);
-    v.fill(0);
-    v
 }
 
 /// Borrowed timing arrays, for example numpy arrays handed over from Python.

@@ -1,10 +1,10 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
-use hotpath_bench::native::resident_reports;
-use hotpath_bench::timing::StageStamps;
 use hotpath_core::digest::report_digest;
 use hotpath_core::engine::{Engine, NoProbe};
 use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
+use hotpath_core::resident::resident_reports;
+use hotpath_core::stamps::StageStamps;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 

@@ -1,8 +1,6 @@
 //! The one bridge from Rust errors to Python exceptions.
 
-use hotpath_bench::BenchError;
 use hotpath_core::CoreError;
-use hotpath_scenario::ScenarioError;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
 
@@ -18,18 +16,11 @@ pyo3::create_exception!(
     PyValueError,
     "Scenario metadata is not a usable configuration."
 );
-pyo3::create_exception!(
-    _native,
-    ScenarioConfigError,
-    PyValueError,
-    "A scenario config, scale or market stream the generator cannot use."
-);
 
 /// Adds the exception types to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add("MetadataError", m.py().get_type::<MetadataError>())?;
-    m.add("ScenarioConfigError", m.py().get_type::<ScenarioConfigError>())?;
     Ok(())
 }
 
@@ -40,14 +31,4 @@ pub fn to_py(err: CoreError) -> PyErr {
         CoreError::Format(_) => FormatError::new_err(err.to_string()),
         CoreError::Metadata { .. } => MetadataError::new_err(err.to_string()),
     }
-}
-
-/// Converts a measurement error into a Python `ValueError`.
-pub fn bench_to_py(err: BenchError) -> PyErr {
-    PyValueError::new_err(err.to_string())
-}
-
-/// Converts a generator error into `ScenarioConfigError`.
-pub fn scenario_to_py(err: ScenarioError) -> PyErr {
-    ScenarioConfigError::new_err(err.to_string())
 }

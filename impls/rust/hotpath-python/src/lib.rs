@@ -1,16 +1,15 @@
-//! PyO3 bindings: registers the Rust engine, the native replay and the scenario
-//! generator as `hotpath_rs._native`. Logic lives in the pure crates; this crate only
-//! converts arguments and errors.
+//! The rust-ffi build: PyO3 bindings that register the Rust engine (`hotpath-core`) as
+//! `hotpath_rs._native`. Logic lives in the core; this crate only converts arguments and
+//! errors. It depends on the core and nothing of the lab: the measuring loop, recorder,
+//! noise probe and scenario generator are the lab's toolkit (`harness/rust/hotpath-toolkit`).
 
 use pyo3::prelude::*;
 
 mod buffers;
+mod contract;
 mod engine;
 mod error;
-mod jitter;
-mod native;
-mod recording;
-mod scenario;
+mod replay;
 
 /// The private extension module, re-exported by `hotpath_rs`.
 #[pymodule]
@@ -18,11 +17,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("BUILD_PROFILE", build_profile())?;
     error::register(m)?;
-    scenario::register(m)?;
     m.add_class::<engine::PyEngine>()?;
-    native::register(m)?;
-    m.add_function(wrap_pyfunction!(recording::record_timings, m)?)?;
-    m.add_function(wrap_pyfunction!(jitter::measure_jitter, m)?)?;
+    m.add_function(wrap_pyfunction!(replay::replay, m)?)?;
+    m.add_function(wrap_pyfunction!(contract::contract, m)?)?;
     Ok(())
 }
 

@@ -2,11 +2,13 @@
 //! and zero-copy views over mapped files and byte buffers. `docs/formats.md` is the spec.
 
 mod header;
+mod layout;
 mod meta;
 mod records;
 mod view;
 
-pub use header::{FileHeader, FileKind, HEADER_SIZE};
+pub use header::{FileHeader, FileKind, FORMAT_VERSION, HEADER_SIZE};
+pub use layout::{code_tables, event_fields, report_fields, CodeTable, Field, FieldKind};
 pub use meta::{AccountLimits, AccountMeta, InstrumentMeta, ScenarioMeta, VenueMeta};
 pub use records::*;
 pub use view::{

@@ -119,6 +119,14 @@ macro_rules! byte_enum {
             pub const fn name(self) -> &'static str {
                 match self { $($name::$variant => $label,)+ }
             }
+
+            /// The type name and every `(NAME, value)` pair, for the other languages.
+            pub fn code_table() -> super::layout::CodeTable {
+                super::layout::CodeTable {
+                    name: stringify!($name),
+                    codes: Self::ALL.iter().map(|v| (v.name(), *v as u8)).collect(),
+                }
+            }
         }
     };
 }

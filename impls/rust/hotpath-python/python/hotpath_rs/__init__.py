@@ -1,8 +1,9 @@
-"""The Rust build of the hotpath order pipeline, as a Python extension.
+"""The Rust build of the hotpath order pipeline (rust-ffi), as a Python extension.
 
 The compiled module ``hotpath_rs._native`` is private; this package re-exports it with thin
 numpy-facing wrappers (records go in as a uint8 view of an ``EVENT_DTYPE`` array and are
-read in place; reports come back as ``REPORT_DTYPE`` arrays).
+read in place; reports come back as ``REPORT_DTYPE`` arrays). It is the build and nothing
+else: the lab's native tools (measuring loop, recorder, generator) are ``hotpath_toolkit``.
 """
 
 from __future__ import annotations
@@ -13,33 +14,15 @@ import numpy as np
 
 from hotpath_format import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_rs import _native
-from hotpath_rs._native import (
-    BUILD_PROFILE,
-    GENERATOR,
-    FormatError,
-    MetadataError,
-    ReplayProgress,
-    ScenarioConfigError,
-    __version__,
-    generate_scenario,
-    measure_jitter,
-    overlay_strategy,
-)
+from hotpath_rs._native import BUILD_PROFILE, FormatError, MetadataError, __version__
 
 __all__ = [
     "BUILD_PROFILE",
-    "GENERATOR",
     "Engine",
     "FormatError",
     "MetadataError",
-    "ReplayProgress",
-    "ScenarioConfigError",
     "__version__",
-    "generate_scenario",
-    "measure_jitter",
-    "native_run",
-    "overlay_strategy",
-    "record_timings",
+    "contract",
     "replay",
 ]
 
@@ -87,59 +70,8 @@ def replay(meta_json: str, records: np.ndarray) -> np.ndarray:
     return _reports(_native.replay(meta_json, _event_bytes(records)))
 
 
-def native_run(
-    meta_json: str,
-    records: np.ndarray,
-    pace: str,
-    speed: float,
-    *,
-    stage_timing: bool = True,
-    limit: int | None = None,
-    empty: bool = False,
-    progress: ReplayProgress | None = None,
-) -> dict[str, Any]:
-    """Paced, timed replay with the loop in Rust; see ``docs/measurement.md``."""
-    out: dict[str, Any] = _native.native_run(
-        meta_json,
-        _event_bytes(records),
-        pace,
-        speed,
-        stage_timing=stage_timing,
-        limit=limit,
-        empty=empty,
-        progress=progress,
-    )
-    out["reports"] = _reports(out["reports"])
-    return out
-
-
-def record_timings(
-    kinds: np.ndarray,
-    intended: np.ndarray,
-    start: np.ndarray,
-    end: np.ndarray,
-    validated: np.ndarray,
-    risked: np.ndarray,
-    executed: np.ndarray,
-    t0: int,
-    interval_ns: int,
-    start_epoch_s: float,
-) -> dict[str, Any]:
-    """HdrHistograms of one timed pass: summaries, ``.hgrm`` texts and the ``.hlog``."""
-
-    def u64(a: np.ndarray) -> np.ndarray:
-        return np.ascontiguousarray(a, dtype=np.uint64)
-
-    out: dict[str, Any] = _native.record_timings(
-        np.ascontiguousarray(kinds, dtype=np.uint8),
-        u64(intended),
-        u64(start),
-        u64(end),
-        u64(validated),
-        u64(risked),
-        u64(executed),
-        int(t0),
-        int(interval_ns),
-        float(start_epoch_s),
-    )
+def contract() -> dict[str, Any]:
+    """The record contract as ``hotpath_core::format`` declares it: record sizes and
+    fields, code tables and constants (see ``_native.pyi``)."""
+    out: dict[str, Any] = _native.contract()
     return out

@@ -4,19 +4,24 @@ Buffers of event records are passed as a contiguous ``uint8`` view of an ``EVENT
 array; reports come back as ``uint8`` arrays to be viewed as ``REPORT_DTYPE``.
 """
 
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 import numpy.typing as npt
 
+__all__ = [
+    "BUILD_PROFILE",
+    "Engine",
+    "FormatError",
+    "MetadataError",
+    "__version__",
+    "contract",
+    "replay",
+]
+
 __version__: str
 BUILD_PROFILE: str
-
-GENERATOR: str
-"""``"hotpath-scenario <version>+model.<revision>"``: the scenario generator's identity."""
-
-class ScenarioConfigError(ValueError):
-    """A scenario config, scale or market stream the generator cannot use."""
+"""``release`` or ``debug``: the Cargo profile the module was built with."""
 
 class FormatError(ValueError):
     """A record file or buffer breaks docs/formats.md."""
@@ -24,10 +29,11 @@ class FormatError(ValueError):
 class MetadataError(ValueError):
     """Scenario metadata is not a usable configuration."""
 
+@final
 class Engine:
     """The order hot path engine; one instance per session."""
 
-    def __init__(self, meta_json: str, stage_events: int = 0, expected_orders: int = 0) -> None: ...
+    def __new__(cls, meta_json: str, stage_events: int = 0, expected_orders: int = 0) -> Engine: ...
     def on_event(
         self,
         index: int,
@@ -42,7 +48,6 @@ class Engine:
         side: int,
         order_type: int,
         venue: int,
-        /,
     ) -> None: ...
     def replay(self, records: npt.NDArray[np.uint8], first_index: int = 0) -> None: ...
     def report_bytes(self) -> npt.NDArray[np.uint8]: ...
@@ -52,49 +57,9 @@ class Engine:
         self,
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None: ...
 
-class ReplayProgress:
-    """Progress of a native pass, polled from another thread."""
-
-    def __init__(self) -> None: ...
-    def snapshot(self) -> tuple[int, int]: ...
-
-def native_run(
-    meta_json: str,
-    records: npt.NDArray[np.uint8],
-    pace: str,
-    speed: float,
-    *,
-    stage_timing: bool = True,
-    limit: int | None = None,
-    empty: bool = False,
-    progress: ReplayProgress | None = None,
-) -> dict[str, Any]: ...
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]: ...
-def record_timings(
-    kinds: npt.NDArray[np.uint8],
-    intended: npt.NDArray[np.uint64],
-    start: npt.NDArray[np.uint64],
-    end: npt.NDArray[np.uint64],
-    validated: npt.NDArray[np.uint64],
-    risked: npt.NDArray[np.uint64],
-    executed: npt.NDArray[np.uint64],
-    t0: int,
-    interval_ns: int,
-    start_epoch_s: float,
-) -> dict[str, Any]: ...
-def measure_jitter(seconds: float = 1.0, threshold_ns: int = 1000) -> dict[str, Any]:
-    """Spins on the calling thread (GIL released) and reports every gap between clock reads
-    above ``threshold_ns``: ``count``, ``per_second``, ``stolen_ns``, ``stolen_share``,
-    ``p50_ns``, ``p99_ns``, ``max_ns``, ``duration_ns``, ``threshold_ns``."""
-
-def generate_scenario(
-    config_json: str, seed: int, scale: float = 1.0
-) -> tuple[npt.NDArray[np.uint64], str]:
-    """Generates a scenario (GIL released): six uint64 words per record (view them as
-    ``EVENT_DTYPE``) and the run's counters as JSON."""
-
-def overlay_strategy(
-    market: npt.NDArray[np.uint8], config_json: str, seed: int
-) -> tuple[npt.NDArray[np.uint64], str]:
-    """Lays the strategy over market-data records (a uint8 view of ``EVENT_DTYPE``);
-    returns words and counters like ``generate_scenario``."""
+def contract() -> dict[str, Any]:
+    """The record contract read from ``hotpath_core::format``: ``records`` (``event`` and
+    ``report``: ``size`` and ``fields`` as ``(name, offset, size, kind)`` with numpy's kind
+    character), ``codes`` (enum name → {NAME: value}), ``constants`` (``VENUE_ANY``,
+    ``FORMAT_VERSION``, ``HEADER_SIZE``) and ``magic`` (``events``, ``reports``)."""

@@ -5,10 +5,11 @@
 //! `EVENT_DTYPE`. Generation runs with the GIL released.
 
 use hotpath_scenario::ScenarioError;
-use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArrayMethods};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use crate::error::{scenario_to_py as to_py, ScenarioConfigError};
+use crate::buffers::slice;
+use crate::error::ToolkitError;
 
 /// Generates a scenario from the generator config JSON (see `docs/scenarios.md`).
 ///
@@ -21,15 +22,13 @@ fn generate_scenario<'py>(
     config_json: &str,
     seed: u64,
     scale: f64,
-) -> PyResult<(Bound<'py, PyArray1<u64>>, String)> {
+) -> Result<(Bound<'py, PyArray1<u64>>, String), ToolkitError> {
     let config = config_json.to_owned();
-    let (words, stats) = py
-        .detach(move || -> Result<_, ScenarioError> {
-            let g = hotpath_scenario::generate_json(&config, seed, scale)?;
-            let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
-            Ok((hotpath_scenario::words::to_words(&g.events), stats))
-        })
-        .map_err(to_py)?;
+    let (words, stats) = py.detach(move || -> Result<_, ScenarioError> {
+        let g = hotpath_scenario::generate_json(&config, seed, scale)?;
+        let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
+        Ok((hotpath_scenario::words::to_words(&g.events), stats))
+    })?;
     Ok((PyArray1::from_vec(py, words), stats))
 }
 
@@ -43,24 +42,19 @@ fn overlay_strategy<'py>(
     market: PyReadonlyArray1<'py, u8>,
     config_json: &str,
     seed: u64,
-) -> PyResult<(Bound<'py, PyArray1<u64>>, String)> {
-    if !market.is_c_contiguous() {
-        return Err(ScenarioConfigError::new_err("market: the record bytes must be contiguous"));
-    }
+) -> Result<(Bound<'py, PyArray1<u64>>, String), ToolkitError> {
     // Copied while the GIL is held: Python code may not change the array under us.
-    let events = hotpath_scenario::words::from_le_bytes(market.as_slice()?).map_err(to_py)?;
+    let events = hotpath_scenario::words::from_le_bytes(slice("market", &market)?)?;
     let config = config_json.to_owned();
-    let (words, stats) = py
-        .detach(move || -> Result<_, ScenarioError> {
-            let g = hotpath_scenario::overlay_json(&events, &config, seed)?;
-            let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
-            Ok((hotpath_scenario::words::to_words(&g.events), stats))
-        })
-        .map_err(to_py)?;
+    let (words, stats) = py.detach(move || -> Result<_, ScenarioError> {
+        let g = hotpath_scenario::overlay_json(&events, &config, seed)?;
+        let stats = serde_json::to_string(&g.stats).map_err(ScenarioError::from)?;
+        Ok((hotpath_scenario::words::to_words(&g.events), stats))
+    })?;
     Ok((PyArray1::from_vec(py, words), stats))
 }
 
-/// Adds the scenario functions, the generator version and the exception to the module.
+/// Adds the scenario functions and the generator version to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GENERATOR", hotpath_scenario::generator_version())?;
     m.add_function(wrap_pyfunction!(generate_scenario, m)?)?;

@@ -1,23 +1,25 @@
-//! The `rust-native` build: paced, timed replay entirely in Rust with the GIL released.
+//! The rust-native build: the engine (`hotpath-core`, called as a library) inside the
+//! lab's Rust loop, with the GIL released. `native_run` is the paced, timed pass;
+//! `replay` is the same engine over the whole stream as fast as it goes (`run`, `shadow`).
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use hotpath_bench::native::{run, EmptyPipeline, NativeRun, Progress};
+use hotpath_bench::native::{self, run, EmptyPipeline, NativeRun, Progress};
 use hotpath_bench::pacing::Pace;
 use hotpath_bench::recorder::summarize;
 use hotpath_core::engine::Engine;
-use hotpath_core::format::{order_capacity, ReportRecord, ScenarioMeta};
+use hotpath_core::format::{order_capacity, ScenarioMeta};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
-use crate::error::{bench_to_py, to_py};
+use crate::error::ToolkitError;
 use crate::recording::summary_dict;
 
 /// A counter the native loop updates while Python polls it from another thread.
-#[pyclass(name = "ReplayProgress", module = "hotpath_rs._native", frozen)]
+#[pyclass(name = "ReplayProgress", module = "hotpath_toolkit._native", frozen)]
 #[derive(Default)]
 pub struct PyReplayProgress(Arc<Progress>);
 
@@ -32,6 +34,11 @@ impl PyReplayProgress {
     fn snapshot(&self) -> (u64, u64) {
         (self.0.done.load(Ordering::Relaxed), self.0.total.load(Ordering::Relaxed))
     }
+}
+
+fn engine_for(meta_json: &str) -> Result<Engine, ToolkitError> {
+    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes())?;
+    Ok(Engine::new(&meta)?)
 }
 
 /// `native_run(meta_json, records, pace, speed, *, stage_timing, limit, empty, progress)`.
@@ -51,22 +58,21 @@ pub fn native_run<'py>(
     limit: Option<usize>,
     empty: bool,
     progress: Option<&Bound<'py, PyReplayProgress>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let pace = Pace::parse(pace, speed).map_err(bench_to_py)?;
+) -> Result<Bound<'py, PyDict>, ToolkitError> {
+    let pace = Pace::parse(pace, speed)?;
     let evs = events(&records)?;
     let evs = &evs[..limit.unwrap_or(evs.len()).min(evs.len())];
-    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
     let tracker = progress.map(|p| Arc::clone(&p.get().0));
     let result: Result<NativeRun, _> = if empty {
         py.detach(|| run(&mut EmptyPipeline, evs, pace, false, tracker.as_deref()))
     } else {
-        let mut engine = Engine::new(&meta).map_err(to_py)?;
+        let mut engine = engine_for(meta_json)?;
         // A production engine sizes its order store at start-up; without this the store's
         // doubling copies would show up as multi-millisecond outliers in the timed pass.
         engine.reserve_orders(order_capacity(evs));
         py.detach(|| run(&mut engine, evs, pace, stage_timing, tracker.as_deref()))
     };
-    let r = result.map_err(bench_to_py)?;
+    let r = result?;
     let out = PyDict::new(py);
     out.set_item("reports", reports_to_numpy(py, &r.reports))?;
     out.set_item("t0", r.t0)?;
@@ -82,26 +88,21 @@ pub fn native_run<'py>(
     Ok(out)
 }
 
-/// `replay(meta_json, records) -> report bytes`: the whole scenario through a fresh
-/// engine as fast as possible, GIL released, records read in place.
+/// `replay(meta_json, records) -> report bytes`: the rust-native build over the whole
+/// stream through a fresh engine, no pacing or stamps, GIL released, records read in place.
 #[pyfunction]
 pub fn replay<'py>(
     py: Python<'py>,
     meta_json: &str,
     records: PyReadonlyArray1<'py, u8>,
-) -> PyResult<Bound<'py, PyArray1<u8>>> {
+) -> Result<Bound<'py, PyArray1<u8>>, ToolkitError> {
     let evs = events(&records)?;
-    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
-    let mut engine = Engine::new(&meta).map_err(to_py)?;
-    let reports = py.detach(|| {
-        let mut out: Vec<ReportRecord> = Vec::with_capacity(evs.len() / 2 + 16);
-        engine.replay(evs, &mut out);
-        out
-    });
+    let mut engine = engine_for(meta_json)?;
+    let reports = py.detach(|| native::replay(&mut engine, evs));
     Ok(reports_to_numpy(py, &reports))
 }
 
-/// Register the module's native-replay functions.
+/// Registers the native loop's class and functions.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyReplayProgress>()?;
     m.add_function(wrap_pyfunction!(native_run, m)?)?;

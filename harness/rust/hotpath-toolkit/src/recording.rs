@@ -1,16 +1,19 @@
-//! `record_timings`: per-event stamps (from any driver) → HdrHistograms, `.hgrm`, `.hlog`.
+//! The HDR recorder for Python: per-event stamps (from any driver) → HdrHistograms,
+//! `.hgrm` and `.hlog` (`record_timings`), and the summary of one stamp difference
+//! (`summarize_gaps`). Every percentile of a run comes from here.
 
 use std::time::{Duration, SystemTime};
 
-use hotpath_bench::recorder::{percentile_distribution, record, Metric, Summary};
+use hotpath_bench::recorder::{self, percentile_distribution, record, Metric, Summary};
 use hotpath_bench::timing::TimesView;
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::error::{bench_to_py, FormatError};
+use crate::buffers::slice;
+use crate::error::ToolkitError;
 
-/// A summary as a Python dict (ns).
+/// A summary as a Python dict (ns): the shape of every `latency_ns.<metric>` of `run.json`.
 pub fn summary_dict<'py>(py: Python<'py>, s: &Summary) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("count", s.count)?;
@@ -23,10 +26,6 @@ pub fn summary_dict<'py>(py: Python<'py>, s: &Summary) -> PyResult<Bound<'py, Py
     d.set_item("max", s.max)?;
     d.set_item("mean", s.mean)?;
     Ok(d)
-}
-
-fn slice<'a>(name: &str, a: &'a PyReadonlyArray1<'_, u64>) -> PyResult<&'a [u64]> {
-    a.as_slice().map_err(|e| FormatError::new_err(format!("{name}: {e}")))
 }
 
 /// `record_timings(kinds, intended, start, end, validated, risked, executed, t0,
@@ -46,8 +45,8 @@ pub fn record_timings<'py>(
     t0: u64,
     interval_ns: u64,
     start_epoch_s: f64,
-) -> PyResult<Bound<'py, PyDict>> {
-    let kinds = kinds.as_slice().map_err(|e| FormatError::new_err(format!("kinds: {e}")))?;
+) -> Result<Bound<'py, PyDict>, ToolkitError> {
+    let kinds = slice("kinds", &kinds)?;
     let view = TimesView {
         intended: slice("intended", &intended)?,
         start: slice("start", &start)?,
@@ -57,7 +56,7 @@ pub fn record_timings<'py>(
         executed: slice("executed", &executed)?,
     };
     let start_time = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(start_epoch_s.max(0.0));
-    let rec = py.detach(|| record(kinds, view, t0, interval_ns, start_time)).map_err(bench_to_py)?;
+    let rec = py.detach(|| record(kinds, view, t0, interval_ns, start_time))?;
     let summaries = PyDict::new(py);
     let hgrm = PyDict::new(py);
     for m in Metric::ALL {
@@ -71,4 +70,18 @@ pub fn record_timings<'py>(
     out.set_item("hgrm", hgrm)?;
     out.set_item("hlog", rec.hlog())?;
     Ok(out)
+}
+
+/// `summarize_gaps(later, earlier)` → the summary of `later − earlier` per event (uint64
+/// ns; events with a 0 stamp left out, a negative difference counted as 0), recorded into
+/// an HDR histogram like every `latency_ns` figure.
+#[pyfunction]
+pub fn summarize_gaps<'py>(
+    py: Python<'py>,
+    later: PyReadonlyArray1<'py, u64>,
+    earlier: PyReadonlyArray1<'py, u64>,
+) -> Result<Bound<'py, PyDict>, ToolkitError> {
+    let (later, earlier) = (slice("later", &later)?, slice("earlier", &earlier)?);
+    let summary = py.detach(|| recorder::summarize_gaps(later, earlier))?;
+    Ok(summary_dict(py, &summary)?)
 }

@@ -1,0 +1,63 @@
+//! The crate's one error type and the one place it becomes a Python exception.
+
+use hotpath_bench::BenchError;
+use hotpath_core::CoreError;
+use hotpath_scenario::ScenarioError;
+use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::prelude::*;
+use thiserror::Error;
+
+pyo3::create_exception!(
+    _native,
+    ScenarioConfigError,
+    PyValueError,
+    "A scenario config, scale or market stream the generator cannot use."
+);
+
+/// Everything a toolkit call can fail with.
+#[derive(Debug, Error)]
+pub enum ToolkitError {
+    /// Records, metadata or a file the core refuses.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// A pacing spec, timing arrays or a histogram the measuring side refuses.
+    #[error(transparent)]
+    Bench(#[from] BenchError),
+    /// A scenario config, scale or market stream the generator refuses.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A numpy array that cannot be read in place.
+    #[error("{name}: {message}")]
+    Buffer {
+        /// Which argument.
+        name: &'static str,
+        /// Why (not contiguous, wrong length).
+        message: String,
+    },
+    /// An argument outside its range.
+    #[error("{0}")]
+    Argument(String),
+    /// Python itself failed while the result was being built.
+    #[error(transparent)]
+    Python(#[from] PyErr),
+}
+
+impl From<ToolkitError> for PyErr {
+    fn from(err: ToolkitError) -> PyErr {
+        match err {
+            ToolkitError::Python(e) => e,
+            ToolkitError::Core(CoreError::Io { .. }) => PyOSError::new_err(err.to_string()),
+            ToolkitError::Scenario(_) => ScenarioConfigError::new_err(err.to_string()),
+            ToolkitError::Core(_)
+            | ToolkitError::Bench(_)
+            | ToolkitError::Buffer { .. }
+            | ToolkitError::Argument(_) => PyValueError::new_err(err.to_string()),
+        }
+    }
+}
+
+/// Adds the exception types to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("ScenarioConfigError", m.py().get_type::<ScenarioConfigError>())?;
+    Ok(())
+}
