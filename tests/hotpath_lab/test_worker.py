@@ -70,3 +70,27 @@ def test_busy_share_is_the_builds_cpu_even_on_a_loaded_machine(
     # the driver's own per-event work (decode, stamps) counts as busy too, and the polling's
     # CPU is estimated from its clock gaps: within a factor 1.4 of the calls' own CPU
     assert expected_cpu_s / 1.4 <= busy_cpu_s <= expected_cpu_s * 1.4, (busy, timed)
+
+
+@pytest.mark.slow
+def test_the_native_loop_reports_a_busy_share_on_a_loaded_machine(
+    tmp_path: Path, loaded_machine: int
+) -> None:
+    """The defect this replaced: on a loaded machine every build read 0 % busy, because the
+    native loop's spin *wall* time (inflated by preemption) was subtracted from CPU time."""
+    from hotpath_lab.scenarios import build_scenario
+
+    spec = WorkerSpec(
+        build="rust-native",
+        scenario_path=str(build_scenario("smoke")),
+        out_dir=str(tmp_path),
+        pace="recorded",
+        speed=4.0,
+        warmup=0,
+        throughput=False,
+        overhead=False,
+        jitter_seconds=0,
+    )
+    timed = run_worker(spec)["timed_pass"]
+    assert 0.0 < timed["busy_cpu_utilisation"] <= timed["cpu_s"] / timed["wall_s"], timed
+    assert 0 <= timed["spin_lost_s"] <= timed["spin_s"], timed

@@ -59,6 +59,7 @@ class NativeBuild:
             risked=out["risked"],
             executed=out["executed"],
             spin_ns=int(out["spin_ns"]),
+            spin_lost_ns=int(out["spin_lost_ns"]),
         )
         return times, out["reports"]
 

@@ -12,7 +12,7 @@ use hotpath_core::format::{order_capacity, EventKind, EventRecord, ReportRecord}
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StampProbe;
 
-use crate::clock::{monotonic_ns, wait_until};
+use crate::clock::{monotonic_ns, wait_until, Spin};
 use crate::error::BenchError;
 use crate::pacing::Pace;
 use crate::recorder::new_histogram;
@@ -78,8 +78,9 @@ pub struct NativeRun {
     pub reports: Vec<ReportRecord>,
     /// When the pass started (first event due at `t0`).
     pub t0: u64,
-    /// Time spent busy-polling for events to become due (CPU that is the driver's).
-    pub spin_ns: u64,
+    /// Time spent busy-polling for events to become due (the driver's, not the pipeline's),
+    /// and how much of it the polling thread was descheduled.
+    pub spin: Spin,
     /// End-to-end latency of order requests, recorded live inside the loop.
     pub live_e2e: Histogram<u64>,
 }
@@ -106,14 +107,14 @@ pub fn run<P: Pipeline>(
         p.done.store(0, Ordering::Relaxed);
     }
     let ts0 = events.first().map_or(0, |e| e.ts);
-    let mut spin_ns = 0u64;
+    let mut spin = Spin::default();
     let t0 = monotonic_ns() + LEAD_IN_NS;
     let EventTimes { intended, start, end, validated, risked, executed } = &mut times;
     for (i, ev) in events.iter().enumerate() {
         let due = match pace.offset_ns(i, ev.ts, ts0) {
             Some(offset) => {
                 let due = t0 + offset;
-                spin_ns += wait_until(due, SPIN_NS);
+                spin += wait_until(due, SPIN_NS);
                 Some(due)
             }
             None => None,
@@ -145,7 +146,7 @@ pub fn run<P: Pipeline>(
     if let Some(p) = progress {
         p.done.store(n as u64, Ordering::Relaxed);
     }
-    Ok(NativeRun { times, reports, t0, spin_ns, live_e2e })
+    Ok(NativeRun { times, reports, t0, spin, live_e2e })
 }
 
 /// The whole stream through `engine` as fast as it goes: no pacing, no stamps. What
@@ -204,6 +205,6 @@ mod tests {
         let events = orders(50, 1_000_000_000);
         let r = run(&mut EmptyPipeline, &events, Pace::Max, false, None).expect("run");
         assert_eq!(r.times.intended, r.times.start);
-        assert_eq!(r.spin_ns, 0);
+        assert_eq!(r.spin, Spin::default());
     }
 }

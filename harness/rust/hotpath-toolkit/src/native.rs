@@ -76,7 +76,8 @@ pub fn native_run<'py>(
     let out = PyDict::new(py);
     out.set_item("reports", reports_to_numpy(py, &r.reports))?;
     out.set_item("t0", r.t0)?;
-    out.set_item("spin_ns", r.spin_ns)?;
+    out.set_item("spin_ns", r.spin.spun_ns)?;
+    out.set_item("spin_lost_ns", r.spin.lost_ns)?;
     out.set_item("live_e2e", summary_dict(py, &summarize(&r.live_e2e))?)?;
     let t = r.times;
     out.set_item("intended", u64s_to_numpy(py, t.intended))?;

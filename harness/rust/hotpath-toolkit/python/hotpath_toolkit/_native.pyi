@@ -55,8 +55,9 @@ def native_run(
     progress: ReplayProgress | None = None,
 ) -> dict[str, Any]:
     """The rust-native build's paced, timed pass (GIL released): ``reports`` (uint8),
-    ``t0``, ``spin_ns``, ``live_e2e`` (a summary) and the ``intended``, ``start``, ``end``,
-    ``validated``, ``risked``, ``executed`` stamp arrays."""
+    ``t0``, ``spin_ns``, ``spin_lost_ns`` (of the spin, time the thread was descheduled),
+    ``live_e2e`` (a summary) and the ``intended``, ``start``, ``end``, ``validated``,
+    ``risked``, ``executed`` stamp arrays."""
 
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """The rust-native build over the whole stream, unpaced and untimed (GIL released)."""
