@@ -29,7 +29,11 @@ pyo3::create_exception!(
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FormatError", m.py().get_type::<FormatError>())?;
     m.add("MetadataError", m.py().get_type::<MetadataError>())?;
-    m.add("ScenarioConfigError", m.py().get_type::<ScenarioConfigError>())?;
+    let scenario_error = m.py().get_type::<ScenarioConfigError>();
+    // Class defaults of the attributes `scenario_to_py` sets on each instance.
+    scenario_error.setattr("field", m.py().None())?;
+    scenario_error.setattr("detail", "")?;
+    m.add("ScenarioConfigError", scenario_error)?;
     Ok(())
 }
 
@@ -47,7 +51,18 @@ pub fn bench_to_py(err: BenchError) -> PyErr {
     PyValueError::new_err(err.to_string())
 }
 
-/// Converts a generator error into `ScenarioConfigError`.
+/// Converts a generator error into `ScenarioConfigError`. A value that breaks a rule also
+/// sets `field` (its path in the config JSON, e.g. `market.phases[2].ramp_ns`) and `detail`
+/// (what is wrong), so the manifest loader can name the manifest key it came from.
 pub fn scenario_to_py(err: ScenarioError) -> PyErr {
-    ScenarioConfigError::new_err(err.to_string())
+    let (field, detail) = match &err {
+        ScenarioError::Config { field, message } => (Some(field.clone()), message.clone()),
+        other => (None, other.to_string()),
+    };
+    let py_err = ScenarioConfigError::new_err(err.to_string());
+    let failed = Python::attach(|py| {
+        let value = py_err.value(py);
+        value.setattr("field", field).and_then(|()| value.setattr("detail", detail)).err()
+    });
+    failed.unwrap_or(py_err)
 }

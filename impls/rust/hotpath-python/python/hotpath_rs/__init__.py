@@ -24,6 +24,7 @@ from hotpath_rs._native import (
     generate_scenario,
     measure_jitter,
     overlay_strategy,
+    validate_scenario_config,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "overlay_strategy",
     "record_timings",
     "replay",
+    "validate_scenario_config",
 ]
 
 

@@ -18,6 +18,12 @@ GENERATOR: str
 class ScenarioConfigError(ValueError):
     """A scenario config, scale or market stream the generator cannot use."""
 
+    field: str | None
+    """Path of the value that breaks a rule in the config JSON (``market.phases[2].ramp_ns``),
+    or None when the error is not about one value (malformed JSON, a bad scale or stream)."""
+    detail: str
+    """What is wrong, without the field."""
+
 class FormatError(ValueError):
     """A record file or buffer breaks docs/formats.md."""
 
@@ -86,6 +92,9 @@ def measure_jitter(seconds: float = 1.0, threshold_ns: int = 1000) -> dict[str, 
     """Spins on the calling thread (GIL released) and reports every gap between clock reads
     above ``threshold_ns``: ``count``, ``per_second``, ``stolen_ns``, ``stolen_share``,
     ``p50_ns``, ``p99_ns``, ``max_ns``, ``duration_ns``, ``threshold_ns``."""
+
+def validate_scenario_config(config_json: str) -> None:
+    """Checks a generator config without generating; raises ``ScenarioConfigError``."""
 
 def generate_scenario(
     config_json: str, seed: int, scale: float = 1.0
