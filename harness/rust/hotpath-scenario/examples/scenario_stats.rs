@@ -2,7 +2,7 @@
 //! generation speed.
 //!
 //! ```text
-//! python -m hotpath_lab.scenarios volatility > /tmp/volatility.json
+//! hotpath scenario config volatility > /tmp/volatility.json
 //! cargo run --release -p hotpath-scenario --example scenario_stats -- /tmp/volatility.json [seed] [scale]
 //! ```
 //!
