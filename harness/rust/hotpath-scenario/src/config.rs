@@ -5,7 +5,7 @@
 //!
 //! Two entry points read it: [`ScenarioConfig`] (market model and strategy, for
 //! [`crate::generate`]) and [`OverlayConfig`] (strategy only, for [`crate::overlay`] over
-//! an external market-data stream). Their rules are in [`rules`].
+//! an external market-data stream). Their rules are in `config/rules.rs`.
 
 mod rules;
 

@@ -54,7 +54,7 @@ impl Throttle {
     }
 
     /// Rule 6 of pre-trade risk: whether one more request fits at `ts`. Changes nothing;
-    /// the engine [`prune`](Self::prune)s first, so that the window stays short.
+    /// the engine prunes the window first, so that it stays short.
     #[inline]
     pub fn admits(&self, ts: u64) -> bool {
         self.in_window(ts) < self.limit as usize
