@@ -1,11 +1,12 @@
-"""``hotpath scenario build|inspect|import``."""
+"""``hotpath scenario build|inspect|config|import``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -20,13 +21,16 @@ from hotpath_lab.cli.common import (
 )
 from hotpath_lab.inspection import ScenarioSummary, sparkline, summarize
 
+if TYPE_CHECKING:
+    from hotpath_lab.scenarios.binance import FileStats
+
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
         "scenario",
-        help="build, inspect and import scenarios",
+        help="build, inspect, configure and import scenarios",
         description="Scenario files: generate them from manifests in scenarios/, inspect "
-        "them, or import real Binance captures.",
+        "them, print a manifest's generator config, or import real Binance captures.",
     )
     ssub = p.add_subparsers(dest="scenario_command", required=True, metavar="ACTION")
 
@@ -54,13 +58,26 @@ def register(sub: Any) -> None:
     i.add_argument("--json", action="store_true", help="print the summary as JSON")
     i.set_defaults(handler=cmd_inspect)
 
+    c = ssub.add_parser(
+        "config",
+        help="print a manifest's generator config JSON",
+        description="Translate a manifest (scenarios/NAME.toml or a path to a .toml), have "
+        "the generator check it, and print the config JSON the generator takes (integer "
+        "units, ns; see docs/scenarios.md). The Rust benchmarks and examples read it.",
+    )
+    c.add_argument("manifest", metavar="NAME|PATH", help="manifest name or .toml path")
+    c.set_defaults(handler=cmd_config)
+
     imp = ssub.add_parser(
         "import",
         help="convert recorded market data into a scenario",
         description="Import recorded market data. Binance: DIR holds spot/, usdm/ and cm/ "
         "WebSocket captures (gzip, '<recv ns> <json>' per line) with a REST snapshot line "
         "each; the diff-depth streams are synchronised by Binance's U/u/pu rules and the "
-        "strategy model's order flow is laid over the real book.",
+        "strategy model's order flow is laid over the real book (docs/binance-import.md). "
+        "Per-file sync counters are printed and kept in the file's metadata. A book that "
+        "never synchronises (a capture without its snapshot, say) is bad input (exit 3) "
+        "unless --allow-unsynced.",
     )
     imp.add_argument("source", choices=["binance"], help="capture format")
     imp.add_argument("dir", type=Path, help="directory holding the captures")
@@ -68,10 +85,35 @@ def register(sub: Any) -> None:
     imp.add_argument(
         "--seed", type=int, default=1, help="seed of the strategy order flow (default 1)"
     )
-    imp.add_argument(
+    flow = imp.add_mutually_exclusive_group()
+    flow.add_argument(
         "--manifest",
         default="binance",
-        help="manifest giving accounts, limits and strategy parameters (default: binance)",
+        help="manifest whose [strategy] lays the order flow over the book (default: binance)",
+    )
+    flow.add_argument(
+        "--market-only",
+        action="store_true",
+        help="write the market data only, without the strategy's order flow",
+    )
+    imp.add_argument(
+        "--book-ticker",
+        choices=["overlay", "check"],
+        default="overlay",
+        help="bookTicker: set the top of book between diffs (overlay, default) or only "
+        "compare it with the book (check)",
+    )
+    imp.add_argument(
+        "--skip-stream",
+        action="append",
+        default=[],
+        metavar="TYPE",
+        help="a stream type (e.g. aggTrade) to skip and count instead of refusing; repeatable",
+    )
+    imp.add_argument(
+        "--allow-unsynced",
+        action="store_true",
+        help="import even if a book never synchronises (a warning names its files)",
     )
     imp.set_defaults(handler=cmd_import)
 
@@ -137,18 +179,81 @@ def render_summary(s: ScenarioSummary) -> None:
     console.print(f"events/s  {sparkline(s.rate_per_second)}", highlight=False)
 
 
+def cmd_config(args: argparse.Namespace) -> int:
+    from hotpath_lab.scenarios import ManifestError, load_manifest
+
+    try:
+        manifest = load_manifest(args.manifest)
+    except ManifestError as exc:
+        raise InputError(str(exc)) from exc
+    print(manifest.config_json())
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace) -> int:
-    from hotpath_lab.scenarios.binance import import_binance_scenario
+    from hotpath_lab.scenarios.binance import UnsyncedBooksError, import_binance_scenario
 
     if not args.dir.is_dir():
         raise InputError(f"{args.dir}: not a directory")
     try:
         with progress_bar("importing binance captures") as progress:
             result = import_binance_scenario(
-                args.dir, args.out, seed=args.seed, manifest=args.manifest, progress=progress
+                args.dir,
+                args.out,
+                seed=args.seed,
+                manifest=None if args.market_only else args.manifest,
+                progress=progress,
+                book_ticker=args.book_ticker,
+                skip_streams=args.skip_stream,
+                allow_unsynced=args.allow_unsynced,
             )
+    except UnsyncedBooksError as exc:
+        render_sync_counters(exc.stats.files)
+        raise InputError(f"{exc} (--allow-unsynced imports them anyway)") from exc
     except (ValueError, OSError) as exc:  # CaptureError, ManifestError, FormatError, I/O
         raise InputError(str(exc)) from exc
-    console_err.print(result.report(), highlight=False)
-    console.print(f"{result.events:,} events -> {args.out}", highlight=False)
+    render_sync_counters(result.stats.files)
+    for f in result.unsynced:
+        console_err.print(
+            f"[bold yellow]warning:[/] {f.path}: the book never synchronised "
+            f"({f.why_unsynced()}); imported anyway (--allow-unsynced)",
+            highlight=False,
+        )
+    if result.overlay_stats:
+        flow = json.dumps(result.overlay_stats, sort_keys=True)[:400]
+        console_err.print(f"order flow: {flow}", highlight=False)
+    console.print(
+        f"{result.events:,} events ({result.market_events:,} market data) -> {args.out}",
+        highlight=False,
+    )
     return EXIT_OK
+
+
+SYNC_COLUMNS = (
+    ("snapshots", "snapshots_used"),
+    ("diffs applied", "diffs_applied"),
+    ("dropped before sync", "diffs_dropped_before_sync"),
+    ("dropped unsynced", "diffs_dropped_unsynced"),
+    ("gaps", "gaps"),
+    ("resyncs", "resyncs"),
+    ("trades", "trades"),
+)
+"""The per-file counters the import prints (all of them are in the metadata)."""
+
+
+def render_sync_counters(files: Iterable[FileStats]) -> None:
+    """One row per capture file: how its book synchronised (books that never did in red)."""
+    from hotpath_lab.scenarios.binance import ImportStats
+
+    files = tuple(files)
+    unsynced = {f.path for f in ImportStats(files).unsynced()}
+    t = Table(title="book synchronisation per capture file", show_edge=False)
+    t.add_column("file")
+    t.add_column("lines", justify="right")
+    for title, _ in SYNC_COLUMNS:
+        t.add_column(title, justify="right")
+    for f in files:
+        cells = [f"{getattr(f, name):,}" for _, name in SYNC_COLUMNS]
+        name = f"[bold red]{f.path}[/]" if f.path in unsynced else f.path
+        t.add_row(name, f"{f.lines:,}", *cells)
+    console.print(t)

@@ -22,6 +22,7 @@ import numpy as np
 
 from hotpath_format import EVENT_DTYPE, FormatError, MetadataError, read_events, write_events
 from hotpath_lab.scenarios.manifest import Manifest, load_manifest, resolve_manifest
+from hotpath_lab.scenarios.origins import Origins, refusal
 from hotpath_lab.scenarios.strategy import strategy_config
 from hotpath_lab.scenarios.units import ManifestError, Table
 
@@ -94,7 +95,7 @@ def generate_records(
     try:
         words, stats = hotpath_toolkit.generate_scenario(manifest.config_json(), seed, scale)
     except hotpath_toolkit.ScenarioConfigError as exc:
-        raise ManifestError(manifest.path, "", f"the generator refused it: {exc}") from None
+        raise refusal(manifest.path, exc, manifest.origins) from None
     return words.view(EVENT_DTYPE), json.loads(stats)
 
 
@@ -173,12 +174,15 @@ def overlay(
         tab = Table(table, path, "strategy")
     else:
         tab = Table(dict(strategy), Path("<strategy>"), "strategy")
-    config = {"meta": dict(meta), "strategy": strategy_config(tab, dict(meta))}
+    origins = Origins()
+    config = {"meta": dict(meta), "strategy": strategy_config(tab, dict(meta), origins)}
     if market.dtype != EVENT_DTYPE:
         raise TypeError(f"market must be EVENT_DTYPE records, got dtype {market.dtype}")
     raw = np.ascontiguousarray(market).view(np.uint8)
     try:
         words, stats = hotpath_toolkit.overlay_strategy(raw, json.dumps(config), seed)
     except hotpath_toolkit.ScenarioConfigError as exc:
+        if exc.field is not None and exc.field.startswith("strategy"):
+            raise refusal(tab.file, exc, origins) from None
         raise ValueError(f"overlay: {exc}") from None
     return words.view(EVENT_DTYPE), json.loads(stats)

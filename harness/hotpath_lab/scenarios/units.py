@@ -1,5 +1,10 @@
 """Reading manifest values with errors that name the file and the key.
 
+Reading is translation only: a value must have the type its generator-config field holds
+(a string, a number, an integer that fits, a time that is not negative) and display units
+must convert exactly; whether the value is *sensible* (ranges, cross-field rules) is for
+the generator's config rules to say, once (``origins.refusal``).
+
 Manifests state prices and quantities in display units (``60000.5`` USD, ``0.001`` BTC);
 files and the generator use integer units (``price_decimals`` / ``qty_decimals``). The
 conversion is exact (``Decimal`` of the value as written), and a value finer than the
@@ -8,17 +13,29 @@ instrument's decimals is an error, not a silent rounding.
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+I64_MAX = 2**63 - 1
+U32_MAX = 2**32 - 1
+U64_MAX = 2**64 - 1
+
 
 class ManifestError(ValueError):
-    """A scenario manifest that cannot be used; the message names the file and the key."""
+    """A scenario manifest that cannot be used; the message names the file and the key.
 
-    def __init__(self, file: Path | str, key: str, message: str) -> None:
+    ``config_path`` is set when the generator's config rules refused the value: the path of
+    the field it was translated into (``market.phases[2].ramp_ns``).
+    """
+
+    def __init__(
+        self, file: Path | str, key: str, message: str, *, config_path: str | None = None
+    ) -> None:
         self.file = str(file)
         self.key = key
+        self.config_path = config_path
         super().__init__(f"{file}: {key}: {message}" if key else f"{file}: {message}")
 
 
@@ -67,22 +84,36 @@ class Table:
             raise self.error(name, f"must be <= {maximum}, got {v}")
         return v
 
-    def number(self, name: str, default: float | None = None, *, minimum: float | None = None,
-               maximum: float | None = None, positive: bool = False) -> float:  # fmt: skip
-        v = self.raw(name, default)
-        if not isinstance(v, int | float) or isinstance(v, bool) or v != v:
-            raise self.error(name, f"must be a number, got {v!r}")
-        f = float(v)
-        if positive and f <= 0:
-            raise self.error(name, f"must be > 0, got {v}")
-        if minimum is not None and f < minimum:
-            raise self.error(name, f"must be >= {minimum}, got {v}")
-        if maximum is not None and f > maximum:
-            raise self.error(name, f"must be <= {maximum}, got {v}")
-        return f
+    def u32(self, name: str, default: int | None = None) -> int:
+        """An integer for an unsigned 32-bit field (a count)."""
+        return self.integer(name, default, minimum=0, maximum=U32_MAX)
 
-    def share(self, name: str, default: float | None = None) -> float:
-        return self.number(name, default, minimum=0.0, maximum=1.0)
+    def u64(self, name: str, default: int | None = None) -> int:
+        """An integer for an unsigned 64-bit field."""
+        return self.integer(name, default, minimum=0, maximum=U64_MAX)
+
+    def i64(self, name: str, default: int | None = None) -> int:
+        """An integer for a signed 64-bit field (ticks)."""
+        return self.integer(name, default, minimum=-I64_MAX - 1, maximum=I64_MAX)
+
+    def number(self, name: str, default: float | None = None) -> float:
+        """A finite number (TOML's inf and nan have no JSON form)."""
+        v = self.raw(name, default)
+        if not isinstance(v, int | float) or isinstance(v, bool) or not math.isfinite(v):
+            raise self.error(name, f"must be a finite number, got {v!r}")
+        return float(v)
+
+    def time_ns(self, name: str, unit_s: float, default: float | None = None) -> int:
+        """A time written in the key's unit (``unit_s`` seconds) as integer ns."""
+        return self._ns(name, self.number(name, default), unit_s)
+
+    def _ns(self, name: str, value: float, unit_s: float) -> int:
+        if value < 0:
+            raise self.error(name, f"must be >= 0 (a time), got {value}")
+        t = ns(value * unit_s)
+        if t > U64_MAX:
+            raise self.error(name, "is too long for a u64 count of ns")
+        return t
 
     def boolean(self, name: str, default: bool | None = None) -> bool:
         v = self.raw(name, default)
@@ -91,7 +122,7 @@ class Table:
         return v
 
     def decimal(self, name: str, default: str | None = None) -> Decimal:
-        """A non-negative decimal written as a number or a string (``"0.10"``)."""
+        """A decimal written as a number or a string (``"0.10"``)."""
         v = self.raw(name, default)
         if isinstance(v, bool) or not isinstance(v, int | float | str):
             raise self.error(name, f"must be a number or a decimal string, got {v!r}")
@@ -99,8 +130,8 @@ class Table:
             d = Decimal(str(v))
         except InvalidOperation:
             raise self.error(name, f"is not a decimal number: {v!r}") from None
-        if not d.is_finite() or d < 0:
-            raise self.error(name, f"must be a finite number >= 0, got {v!r}")
+        if not d.is_finite():
+            raise self.error(name, f"must be a finite number, got {v!r}")
         return d
 
     def units(self, name: str, decimals: int, *, what: str, default: str | None = None) -> int:
@@ -109,7 +140,10 @@ class Table:
         scaled = d.scaleb(decimals)
         if scaled != scaled.to_integral_value():
             raise self.error(name, f"{d} is finer than {what}_decimals = {decimals}")
-        return int(scaled)
+        units = int(scaled)
+        if not -I64_MAX - 1 <= units <= I64_MAX:
+            raise self.error(name, f"does not fit in an i64 of {what} units")
+        return units
 
     def table(self, name: str, *, required: bool = True) -> Table:
         v = self.raw(name, {} if not required else None, required=required)
@@ -126,12 +160,16 @@ class Table:
     def pair(self, name: str, default: list[float] | None = None) -> tuple[float, float]:
         v = self.raw(name, default)
         ok = isinstance(v, list) and len(v) == 2
-        if not ok or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v):
+        if not ok or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x) for x in v
+        ):
             raise self.error(name, f"must be a pair [low, high] of numbers, got {v!r}")
-        lo, hi = float(v[0]), float(v[1])
-        if lo > hi:
-            raise self.error(name, f"low {v[0]} is above high {v[1]}")
-        return lo, hi
+        return float(v[0]), float(v[1])
+
+    def time_pair_ns(self, name: str, unit_s: float) -> list[int]:
+        """A pair of times written in the key's unit, as integer ns."""
+        lo, hi = self.pair(name)
+        return [self._ns(name, lo, unit_s), self._ns(name, hi, unit_s)]
 
     def done(self) -> None:
         """Refuses keys nobody read: a typo must not silently fall back to a default."""

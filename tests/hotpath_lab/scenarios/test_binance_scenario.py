@@ -37,6 +37,13 @@ def test_the_file_holds_the_real_book_and_the_order_flow(imported: Path) -> None
     assert kinds[EventKind.CANCEL] > 1_000 and kinds[EventKind.REPLACE] > 1_000
     source = f.meta.raw["source"]
     assert source["kind"] == "binance" and source["order_flow"]["manifest"] == "binance.toml"
+    # Every book synchronised (the import would otherwise have refused without a flag), and
+    # each file's counters are kept.
+    assert source["unsynced"] == []
+    for f in source["files"]:
+        counts = f["counts"]
+        assert counts["syncs"] >= 1 and counts["snapshots_used"] >= 1, f["path"]
+        assert counts["gaps"] == counts["resyncs"] == counts["diffs_dropped_unsynced"] == 0
 
 
 def test_python_and_rust_agree_on_the_import(imported: Path) -> None:

@@ -64,6 +64,20 @@ def test_strategy_names_must_exist_in_the_metadata(
         overlay(records, renamed, "smoke", seed=1)
 
 
+def test_a_strategy_the_generator_refuses_names_the_key(
+    market: tuple[np.ndarray, dict[str, Any]],
+) -> None:
+    records, meta = market
+    table = tomllib.loads(load_manifest("smoke").path.read_text())["strategy"]
+    table = {**table, "quote_qty": {**table["quote_qty"], "ETH-USD": "1.005"}}
+    with pytest.raises(ManifestError) as info:
+        overlay(records, meta, table, seed=1)
+    assert str(info.value) == (
+        "<strategy>: strategy.quote_qty.ETH-USD: must be a positive whole number of lots"
+    )
+    assert info.value.config_path == "strategy.instruments[1].quote_qty"
+
+
 def test_overlay_refuses_requests_and_time_travel(
     market: tuple[np.ndarray, dict[str, Any]],
 ) -> None:

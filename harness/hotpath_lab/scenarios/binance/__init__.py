@@ -7,7 +7,11 @@ diff-depth streams synchronised with their REST snapshots, adds the trades, and 
 
 from hotpath_lab.scenarios.binance.capture import CaptureError
 from hotpath_lab.scenarios.binance.importer import ImportResult, import_binance
-from hotpath_lab.scenarios.binance.scenario import BinanceScenario, import_binance_scenario
+from hotpath_lab.scenarios.binance.scenario import (
+    BinanceScenario,
+    UnsyncedBooksError,
+    import_binance_scenario,
+)
 from hotpath_lab.scenarios.binance.stats import FileStats, ImportStats
 
 __all__ = [
@@ -16,6 +20,7 @@ __all__ = [
     "FileStats",
     "ImportResult",
     "ImportStats",
+    "UnsyncedBooksError",
     "import_binance",
     "import_binance_scenario",
 ]

@@ -54,7 +54,8 @@ ACCOUNTS = (
 def build_metadata(
     captures: str, stats: ImportStats, ignored: tuple[str, ...], book_ticker: str
 ) -> dict[str, Any]:
-    """Schema-1 metadata; ``source`` records the files, their digests and every counter."""
+    """Schema-1 metadata; ``source`` records the files, their digests and counters, and the
+    files of books that never synchronised (``unsynced``)."""
     files = [
         {
             "path": f.path,
@@ -62,6 +63,7 @@ def build_metadata(
             "venue": f.venue,
             "instrument": f.instrument,
             "lines": f.lines,
+            "counts": f.counters(),
         }
         for f in stats.files
     ]
@@ -78,6 +80,7 @@ def build_metadata(
             "files": files,
             "ignored": list(ignored),
             "counts": stats.totals(),
+            "unsynced": [f.path for f in stats.unsynced()],
             "book_ticker": book_ticker,
             "ts": "local receive time, ns since the Unix epoch",
             "units": {"price": "0.01 USD", "qty": "1e-8 base asset"},

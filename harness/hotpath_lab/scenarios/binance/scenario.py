@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
-import json
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hotpath_format import write_events
-from hotpath_lab.scenarios.binance.importer import import_binance
+from hotpath_lab.scenarios.binance.importer import (
+    BookTickerPolicy,
+    ImportProgress,
+    import_binance,
+)
+from hotpath_lab.scenarios.binance.stats import FileStats, ImportStats
 from hotpath_lab.scenarios.generate import overlay
 from hotpath_lab.scenarios.manifest import resolve_manifest
+
+
+class UnsyncedBooksError(ValueError):
+    """Some book never synchronised: the scenario would hold its trades and no depth."""
+
+    def __init__(self, stats: ImportStats) -> None:
+        self.stats = stats
+        """Every file's counters."""
+        self.files = stats.unsynced()
+        """The files of the books that never synchronised."""
+        listed = "; ".join(f"{f.path} ({f.why_unsynced()})" for f in self.files)
+        super().__init__(
+            f"the book never synchronised in {listed}: the scenario would hold the trades "
+            "but almost none of the depth"
+        )
 
 
 @dataclass
@@ -18,42 +39,54 @@ class BinanceScenario:
     path: Path
     events: int
     market_events: int
-    import_stats: dict[str, Any]
+    stats: ImportStats
     overlay_stats: dict[str, Any] = field(default_factory=dict)
 
-    def report(self) -> str:
-        totals = self.import_stats
-        lines = [
-            f"market data: {self.market_events:,} events from {totals.get('lines', 0):,} lines",
-            "import counts: " + json.dumps(totals, sort_keys=True),
-            "order flow: " + json.dumps(self.overlay_stats, sort_keys=True)[:400],
-        ]
-        return "\n".join(lines)
+    @property
+    def unsynced(self) -> tuple[FileStats, ...]:
+        """Files of books that never synchronised (imported because that was allowed)."""
+        return self.stats.unsynced()
 
 
 def import_binance_scenario(
-    src_dir: Path,
-    out: Path,
+    src_dir: str | os.PathLike[str],
+    out: str | os.PathLike[str],
     *,
     seed: int = 1,
-    manifest: str = "binance",
-    progress: Any = None,
+    manifest: str | None = "binance",
+    progress: ImportProgress | None = None,
+    book_ticker: BookTickerPolicy = "overlay",
+    skip_streams: Iterable[str] = (),
+    allow_unsynced: bool = False,
 ) -> BinanceScenario:
-    """Imports ``src_dir``, lays the manifest's strategy over it and writes ``out``."""
-    result = import_binance(src_dir, progress=progress)
-    manifest_path = resolve_manifest(manifest)
-    records, stats = overlay(result.records, result.metadata, manifest_path, seed=seed)
+    """Imports ``src_dir``, lays the manifest's strategy over it (none: market data only)
+    and writes ``out`` (atomically).
+
+    Raises ``UnsyncedBooksError`` naming the files when a book never synchronised (a
+    capture without its REST snapshot, say), unless ``allow_unsynced``; the files are then
+    listed in the metadata's ``source.unsynced``.
+    """
+    result = import_binance(
+        src_dir, progress=progress, book_ticker=book_ticker, skip_streams=skip_streams
+    )
+    if result.stats.unsynced() and not allow_unsynced:
+        raise UnsyncedBooksError(result.stats)
     meta = dict(result.metadata)
-    meta["source"] = {
-        **meta["source"],
-        "order_flow": {"manifest": manifest_path.name, "seed": seed, "stats": stats},
-    }
-    meta["description"] = meta["description"].replace("(market data only)", "with order flow")
+    records = result.records
+    stats: dict[str, Any] = {}
+    if manifest is not None:
+        manifest_path = resolve_manifest(manifest)
+        records, stats = overlay(result.records, result.metadata, manifest_path, seed=seed)
+        meta["source"] = {
+            **meta["source"],
+            "order_flow": {"manifest": manifest_path.name, "seed": seed, "stats": stats},
+        }
+        meta["description"] = meta["description"].replace("(market data only)", "with order flow")
     write_events(out, meta, records)
     return BinanceScenario(
-        path=out,
+        path=Path(out),
         events=len(records),
         market_events=len(result.records),
-        import_stats=result.stats.totals(),
+        stats=result.stats,
         overlay_stats=stats,
     )

@@ -55,6 +55,23 @@ class FileStats:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def counters(self) -> dict[str, int]:
+        """Every counter of this file; message types as ``messages.<type>``."""
+        out = {name: int(getattr(self, name)) for name in _COUNTERS}
+        for kind, n in self.messages.items():
+            out[f"messages.{kind}"] = n
+        return out
+
+    def why_unsynced(self) -> str:
+        """Why this file's book never became live (for a book that did not)."""
+        if not self.messages.get("snapshot", 0):
+            return "no REST snapshot line"
+        if not self.messages.get("depth", 0):
+            return "no depth diffs"
+        if self.sync_failures:
+            return "no diff bridges the snapshot"
+        return "no diff after the snapshot"
+
 
 _COUNTERS = tuple(
     f.name
@@ -76,6 +93,12 @@ class ImportStats:
             for kind, n in f.messages.items():
                 out[f"messages.{kind}"] = out.get(f"messages.{kind}", 0) + n
         return out
+
+    def unsynced(self) -> tuple[FileStats, ...]:
+        """The files of every book (venue × instrument) that never became live: none of
+        its diffs were applied, so the scenario holds at most its snapshot and its trades."""
+        synced = {(f.venue, f.instrument) for f in self.files if f.syncs}
+        return tuple(f for f in self.files if (f.venue, f.instrument) not in synced)
 
     def by_file(self, path: str) -> FileStats:
         for f in self.files:

@@ -2,8 +2,8 @@
 //!
 //! The config comes from the manifest through the Python loader (the one place that reads
 //! TOML): `$HOTPATH_SCENARIO_CONFIG` names a config JSON file, otherwise the repository's
-//! `.venv/bin/python` (or `$HOTPATH_PYTHON`) runs `python -m hotpath_lab.scenarios
-//! volatility`. Run with `cargo bench -p hotpath-scenario`.
+//! `.venv/bin/hotpath` (or `$HOTPATH_CLI`) runs `hotpath scenario config volatility`. Run
+//! with `cargo bench -p hotpath-scenario`.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -18,15 +18,11 @@ fn config_json(name: &str) -> String {
         return std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     }
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../..");
-    let python =
-        std::env::var("HOTPATH_PYTHON").map_or_else(|_| repo.join(".venv/bin/python"), PathBuf::from);
-    let out = Command::new(&python)
-        .args(["-m", "hotpath_lab.scenarios", name])
-        .current_dir(&repo)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{}: {e} (set HOTPATH_SCENARIO_CONFIG to a config JSON file)", python.display())
-        });
+    let cli = std::env::var("HOTPATH_CLI").map_or_else(|_| repo.join(".venv/bin/hotpath"), PathBuf::from);
+    let out =
+        Command::new(&cli).args(["scenario", "config", name]).current_dir(&repo).output().unwrap_or_else(
+            |e| panic!("{}: {e} (set HOTPATH_SCENARIO_CONFIG to a config JSON file)", cli.display()),
+        );
     assert!(out.status.success(), "manifest loader failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("the config is UTF-8")
 }

@@ -2,7 +2,7 @@
 //! generation speed.
 //!
 //! ```text
-//! python -m hotpath_lab.scenarios volatility > /tmp/volatility.json
+//! hotpath scenario config volatility > /tmp/volatility.json
 //! cargo run --release -p hotpath-scenario --example scenario_stats -- /tmp/volatility.json [seed] [scale]
 //! ```
 //!
@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use hotpath_scenario::strategy::view::MarketView;
+use hotpath_core::engine::Engine;
 use hotpath_scenario::ScenarioConfig;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -38,17 +38,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // How often the consolidated book (best bid over venues vs best ask over venues) is
     // crossed or locked, sampled before every new timestamp.
     let ni = cfg.meta.instruments.len();
-    let mut view = MarketView::new(ni, cfg.meta.venues.len());
+    // The books as the pipeline keeps them: the engine, fed market data only.
+    let mut books = Engine::new(&cfg.meta)?;
     let (mut crossed, mut checked) = (vec![0u64; ni], 0u64);
     for group in market.chunk_by(|a, b| a.ts == b.ts) {
         checked += 1;
         for (i, c) in crossed.iter_mut().enumerate() {
-            if let (Some(b), Some(a)) = (view.best_bid(i), view.best_ask(i)) {
+            if let (Some(b), Some(a)) = books.best_prices(i as u16) {
                 *c += u64::from(b >= a);
             }
         }
         for e in group {
-            view.apply(e);
+            books.handle(0, e, &mut Vec::new());
         }
     }
     let shares: Vec<String> =

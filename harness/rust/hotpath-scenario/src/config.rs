@@ -5,7 +5,9 @@
 //!
 //! Two entry points read it: [`ScenarioConfig`] (market model and strategy, for
 //! [`crate::generate`]) and [`OverlayConfig`] (strategy only, for [`crate::overlay`] over
-//! an external market-data stream).
+//! an external market-data stream). Their rules are in `config/rules.rs`.
+
+mod rules;
 
 use hotpath_core::format::ScenarioMeta;
 use serde::Deserialize;
@@ -290,49 +292,12 @@ pub struct DrillSpec {
     pub max_orders: u32,
 }
 
-type Check = Result<(), ScenarioError>;
-
 /// Prices and sizes of the market model stay below this many units: the model computes in
 /// `f64`, which is exact on integers only up to 2^53.
 pub const MAX_MODEL_UNITS: i64 = 1 << 50;
 
 /// Most base messages (rate × duration × scale, before bursts) one generation may ask for.
 pub const MAX_BASE_MESSAGES: f64 = 2e8;
-
-fn positive(field: &str, v: f64) -> Check {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(ScenarioError::config(field, format!("must be a positive number, got {v}")))
-    }
-}
-
-fn non_negative(field: &str, v: f64) -> Check {
-    if v.is_finite() && v >= 0.0 {
-        Ok(())
-    } else {
-        Err(ScenarioError::config(field, format!("must be a number >= 0, got {v}")))
-    }
-}
-
-fn share(field: &str, v: f64) -> Check {
-    if v.is_finite() && (0.0..=1.0).contains(&v) {
-        Ok(())
-    } else {
-        Err(ScenarioError::config(field, format!("must be between 0 and 1, got {v}")))
-    }
-}
-
-fn validate_meta(meta: &ScenarioMeta) -> Check {
-    meta.validate("meta").map_err(|e| ScenarioError::config("meta", e.to_string()))?;
-    if meta.instruments.is_empty() {
-        return Err(ScenarioError::config("meta.instruments", "at least one instrument is needed"));
-    }
-    if meta.accounts.is_empty() {
-        return Err(ScenarioError::config("meta.accounts", "at least one account is needed"));
-    }
-    Ok(())
-}
 
 impl ScenarioConfig {
     /// Parses and validates the generator config.
@@ -345,23 +310,6 @@ impl ScenarioConfig {
         cfg.validate()?;
         Ok(cfg)
     }
-
-    /// Checks every field; see [`ScenarioConfig::from_json`].
-    ///
-    /// # Errors
-    /// [`ScenarioError::Config`] naming the first bad field.
-    pub fn validate(&self) -> Check {
-        validate_meta(&self.meta)?;
-        self.market.validate(&self.meta)?;
-        let total: u64 = self.market.phases.iter().map(|p| p.duration_ns).sum();
-        if total != self.duration_ns {
-            return Err(ScenarioError::config(
-                "duration_ns",
-                format!("is {} but the phases add up to {total}", self.duration_ns),
-            ));
-        }
-        self.strategy.validate(&self.meta)
-    }
 }
 
 impl OverlayConfig {
@@ -371,248 +319,8 @@ impl OverlayConfig {
     /// As [`ScenarioConfig::from_json`].
     pub fn from_json(json: &str) -> Result<Self, ScenarioError> {
         let cfg: OverlayConfig = serde_json::from_str(json)?;
-        validate_meta(&cfg.meta)?;
-        cfg.strategy.validate(&cfg.meta)?;
+        cfg.validate()?;
         Ok(cfg)
-    }
-}
-
-impl MarketSpec {
-    fn validate(&self, meta: &ScenarioMeta) -> Check {
-        if self.min_levels < 10 {
-            return Err(ScenarioError::config("market.min_levels", "must be at least 10"));
-        }
-        if self.max_levels < self.min_levels + 2 || self.max_levels > 1000 {
-            return Err(ScenarioError::config(
-                "market.max_levels",
-                format!("must be between min_levels + 2 ({}) and 1000", self.min_levels + 2),
-            ));
-        }
-        share("market.correlation", self.correlation)?;
-        positive("market.burst_decay_ns", self.burst_decay_ns as f64)?;
-        let [lo, hi] = self.burst_multiplier;
-        if !(lo.is_finite() && hi.is_finite() && 1.0 <= lo && lo <= hi && hi <= 1000.0) {
-            return Err(ScenarioError::config(
-                "market.burst_multiplier",
-                format!("must be [low, high] with 1 <= low <= high <= 1000, got [{lo}, {hi}]"),
-            ));
-        }
-        if !(self.burst_branching.is_finite() && (0.0..0.95).contains(&self.burst_branching)) {
-            return Err(ScenarioError::config(
-                "market.burst_branching",
-                format!("must be in [0, 0.95) so bursts die out, got {}", self.burst_branching),
-            ));
-        }
-        positive("market.child_burst_delay_ns", self.child_burst_delay_ns as f64)?;
-        non_negative("market.trade_excitation", self.trade_excitation)?;
-        positive("market.dislocation_decay_ns", self.dislocation_decay_ns as f64)?;
-        if self.instruments.len() != meta.instruments.len() {
-            return Err(ScenarioError::config(
-                "market.instruments",
-                format!(
-                    "has {} entries, expected one per instrument ({})",
-                    self.instruments.len(),
-                    meta.instruments.len()
-                ),
-            ));
-        }
-        for (i, (m, ins)) in self.instruments.iter().zip(&meta.instruments).enumerate() {
-            let f = |k: &str| format!("market.instruments[{i}].{k}");
-            if m.initial_price >= MAX_MODEL_UNITS {
-                return Err(ScenarioError::config(
-                    f("initial_price"),
-                    format!(
-                        "must be below 2^50 price units (the model works in f64), got {}",
-                        m.initial_price
-                    ),
-                ));
-            }
-            if m.initial_price <= 0 || m.initial_price % ins.tick_size != 0 || m.initial_price > ins.max_price
-            {
-                return Err(ScenarioError::config(
-                    f("initial_price"),
-                    format!(
-                        "must be a positive multiple of the tick {} not above max_price, got {}",
-                        ins.tick_size, m.initial_price
-                    ),
-                ));
-            }
-            if !(m.spread_ticks.is_finite() && m.spread_ticks >= 1.0) {
-                return Err(ScenarioError::config(f("spread_ticks"), "must be at least 1"));
-            }
-            if m.level_gap_ticks == 0 || m.level_gap_ticks > 1000 {
-                return Err(ScenarioError::config(f("level_gap_ticks"), "must be between 1 and 1000"));
-            }
-            for (k, v) in [("level_qty", m.level_qty), ("trade_qty", m.trade_qty)] {
-                if v >= MAX_MODEL_UNITS {
-                    return Err(ScenarioError::config(f(k), "must be below 2^50 quantity units"));
-                }
-                if v < ins.lot_size {
-                    return Err(ScenarioError::config(
-                        f(k),
-                        format!("must be at least one lot ({}), got {v}", ins.lot_size),
-                    ));
-                }
-            }
-            positive(&f("volatility"), m.volatility)?;
-            positive(&f("weight"), m.weight)?;
-        }
-        if self.venues.len() != meta.venues.len() {
-            return Err(ScenarioError::config(
-                "market.venues",
-                format!("has {} entries, expected one per venue ({})", self.venues.len(), meta.venues.len()),
-            ));
-        }
-        for (v, m) in self.venues.iter().enumerate() {
-            let f = |k: &str| format!("market.venues[{v}].{k}");
-            positive(&f("weight"), m.weight)?;
-            positive(&f("depth"), m.depth)?;
-            positive(&f("spread"), m.spread)?;
-            if !(m.basis_bps.is_finite() && m.basis_bps.abs() < 1000.0) {
-                return Err(ScenarioError::config(f("basis_bps"), "must be within ±1000"));
-            }
-        }
-        if self.phases.is_empty() {
-            return Err(ScenarioError::config("market.phases", "at least one phase is needed"));
-        }
-        for (i, p) in self.phases.iter().enumerate() {
-            let f = |k: &str| format!("market.phases[{i}].{k}");
-            positive(&f("duration_ns"), p.duration_ns as f64)?;
-            if p.ramp_ns > p.duration_ns {
-                return Err(ScenarioError::config(f("ramp_ns"), "must not exceed the phase duration"));
-            }
-            if !(p.rate.is_finite() && p.rate > 0.0 && p.rate <= 10_000_000.0) {
-                return Err(ScenarioError::config(
-                    f("rate"),
-                    format!("must be in (0, 1e7] messages/s, got {}", p.rate),
-                ));
-            }
-            non_negative(&f("volatility_bps"), p.volatility_bps)?;
-            if !(p.drift_bps_per_s.is_finite() && p.drift_bps_per_s.abs() <= 5000.0) {
-                return Err(ScenarioError::config(f("drift_bps_per_s"), "must be within ±5000"));
-            }
-            positive(&f("spread"), p.spread)?;
-            positive(&f("depth"), p.depth)?;
-            share(&f("trade_share"), p.trade_share)?;
-            non_negative(&f("burst_rate"), p.burst_rate)?;
-            non_negative(&f("jump_rate"), p.jump_rate)?;
-            if !(p.jump_bps.is_finite() && (0.0..=2000.0).contains(&p.jump_bps)) {
-                return Err(ScenarioError::config(f("jump_bps"), "must be between 0 and 2000"));
-            }
-            share(&f("jump_down_share"), p.jump_down_share)?;
-            non_negative(&f("dislocation_rate"), p.dislocation_rate)?;
-            non_negative(&f("dislocation_bps"), p.dislocation_bps)?;
-            share(&f("hit_share"), p.hit_share)?;
-            if self.trade_excitation * p.trade_share >= 0.9 {
-                return Err(ScenarioError::config(
-                    "market.trade_excitation",
-                    format!(
-                        "times phases[{i}].trade_share is {:.2}: trades would excite each other without end (keep it below 0.9)",
-                        self.trade_excitation * p.trade_share
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-impl StrategySpec {
-    fn validate(&self, meta: &ScenarioMeta) -> Check {
-        let n_acc = meta.accounts.len();
-        let n_ins = meta.instruments.len();
-        let mut seen = vec![false; n_acc];
-        for (k, m) in self.makers.iter().enumerate() {
-            let f = |x: &str| format!("strategy.makers[{k}].{x}");
-            let a = usize::from(m.account);
-            if a >= n_acc {
-                return Err(ScenarioError::config(
-                    f("account"),
-                    format!("{a} is not an account id (0..{n_acc})"),
-                ));
-            }
-            if std::mem::replace(&mut seen[a], true) {
-                return Err(ScenarioError::config(f("account"), format!("account {a} is listed twice")));
-            }
-            if m.levels == 0 || m.levels > 10 {
-                return Err(ScenarioError::config(f("levels"), "must be between 1 and 10"));
-            }
-            if m.offset_ticks < 0 || m.level_step_ticks < 1 {
-                return Err(ScenarioError::config(
-                    f("level_step_ticks"),
-                    "offset must be >= 0 and step >= 1",
-                ));
-            }
-            positive(&f("size"), m.size)?;
-            non_negative(&f("skew_ticks"), m.skew_ticks)?;
-        }
-        if self.instruments.len() != n_ins {
-            return Err(ScenarioError::config(
-                "strategy.instruments",
-                format!("has {} entries, expected one per instrument ({n_ins})", self.instruments.len()),
-            ));
-        }
-        for (i, (q, ins)) in self.instruments.iter().zip(&meta.instruments).enumerate() {
-            if q.quote_qty < ins.lot_size || q.quote_qty > ins.max_order_qty {
-                return Err(ScenarioError::config(
-                    format!("strategy.instruments[{i}].quote_qty"),
-                    format!(
-                        "must be between one lot ({}) and max_order_qty ({})",
-                        ins.lot_size, ins.max_order_qty
-                    ),
-                ));
-            }
-        }
-        let [rmin, rmax] = self.reaction_ns;
-        if rmin == 0 || rmax < rmin {
-            return Err(ScenarioError::config(
-                "strategy.reaction_ns",
-                "must be [min, max] with 0 < min <= max",
-            ));
-        }
-        share("strategy.reroute_share", self.reroute_share)?;
-        if self.requote_ticks < 1 {
-            return Err(ScenarioError::config("strategy.requote_ticks", "must be at least 1"));
-        }
-        share("strategy.hedge_threshold", self.hedge_threshold)?;
-        share("strategy.hedge_target", self.hedge_target)?;
-        if self.hedge_target >= self.hedge_threshold {
-            return Err(ScenarioError::config("strategy.hedge_target", "must be below hedge_threshold"));
-        }
-        share("strategy.hedge_market_share", self.hedge_market_share)?;
-        if self.hedge_slip_ticks < 0 {
-            return Err(ScenarioError::config("strategy.hedge_slip_ticks", "must be >= 0"));
-        }
-        if !(self.storm_ratio.is_finite() && self.storm_ratio > 1.0) {
-            return Err(ScenarioError::config("strategy.storm_ratio", "must be a number above 1"));
-        }
-        if !(self.bad_share.is_finite() && (0.0..=0.5).contains(&self.bad_share)) {
-            return Err(ScenarioError::config("strategy.bad_share", "must be between 0 and 0.5"));
-        }
-        if let Some(d) = &self.drill {
-            if usize::from(d.account) >= n_acc {
-                return Err(ScenarioError::config("strategy.drill.account", "is not an account id"));
-            }
-            if usize::from(d.instrument) >= n_ins {
-                return Err(ScenarioError::config("strategy.drill.instrument", "is not an instrument id"));
-            }
-            share("strategy.drill.at", d.at)?;
-            if usize::from(d.venue) >= meta.venues.len() {
-                return Err(ScenarioError::config("strategy.drill.venue", "is not a venue id"));
-            }
-            let ins = &meta.instruments[usize::from(d.instrument)];
-            if d.qty < ins.lot_size || d.qty % ins.lot_size != 0 || d.qty > ins.max_order_qty {
-                return Err(ScenarioError::config(
-                    "strategy.drill.qty",
-                    "must be a whole number of lots within max_order_qty",
-                ));
-            }
-            positive("strategy.drill.interval_ns", d.interval_ns as f64)?;
-            if d.max_orders == 0 {
-                return Err(ScenarioError::config("strategy.drill.max_orders", "must be at least 1"));
-            }
-        }
-        Ok(())
     }
 }
 
@@ -692,42 +400,5 @@ pub(crate) mod tests {
         assert_eq!(c.market.phases.len(), 3);
         assert_eq!(c.market.min_levels, 10);
         assert!(c.strategy.preopen);
-    }
-
-    #[test]
-    fn errors_name_the_field() {
-        let cases = [
-            (r#""rate":5000"#, r#""rate":-1"#, "market.phases[1].rate"),
-            (r#""burst_multiplier": [10, 50]"#, r#""burst_multiplier": [60, 50]"#, "market.burst_multiplier"),
-            (r#""duration_ns": 3000000000"#, r#""duration_ns": 5"#, "duration_ns"),
-            (r#""quote_qty": 5000000"#, r#""quote_qty": 1"#, "strategy.instruments[0].quote_qty"),
-            (r#""lag_ns": 3000000"#, r#""lag_ns": 3000000, "spread": 0"#, "market.venues[1].spread"),
-            (r#""hedge_target": 0.2"#, r#""hedge_target": 0.9"#, "strategy.hedge_target"),
-            (r#""tick_size":50"#, r#""tick_size":0"#, "instruments[0].tick_size"),
-            (r#""drill": {"account": 3"#, r#""drill": {"account": 9"#, "strategy.drill.account"),
-            (r#"{"account":0,"levels":2"#, r#"{"account":0,"levels":0"#, "strategy.makers[0].levels"),
-            (
-                r#""level_qty": 40000000"#,
-                r#""level_qty": 2000000000000000"#,
-                "market.instruments[0].level_qty",
-            ),
-            (
-                r#""drill": {"account": 3, "at": 0.3, "instrument": 0"#,
-                r#""drill": {"account": 3, "at": 0.3, "instrument": 0, "venue": 7"#,
-                "strategy.drill.venue",
-            ),
-        ];
-        for (from, to, field) in cases {
-            let json = sample_json().replace(from, to);
-            assert_ne!(json, sample_json(), "case {field} did not apply");
-            let e = ScenarioConfig::from_json(&json).expect_err(field);
-            assert!(e.to_string().contains(field), "{field}: {e}");
-        }
-        let e = ScenarioConfig::from_json(
-            &sample_json().replace(r#""trade_share":0.08,"#, r#""trade_shares":0.08,"#),
-        )
-        .expect_err("unknown key");
-        assert!(e.to_string().contains("trade_shares"), "{e}");
-        assert!(matches!(ScenarioConfig::from_json("{"), Err(ScenarioError::ConfigJson(_))));
     }
 }

@@ -88,6 +88,15 @@ pub fn generate(cfg: &ScenarioConfig, seed: u64, scale: f64) -> Result<Generated
     Ok(Generated { events, stats })
 }
 
+/// Checks a generator config without generating: every rule of [`config`] (the one place
+/// they are stated), so that a manifest is refused when it is loaded, naming the field.
+///
+/// # Errors
+/// As [`ScenarioConfig::from_json`].
+pub fn validate_json(config_json: &str) -> Result<(), ScenarioError> {
+    ScenarioConfig::from_json(config_json).map(|_| ())
+}
+
 /// [`generate`] from the config JSON.
 ///
 /// # Errors

@@ -47,7 +47,7 @@ impl From<ToolkitError> for PyErr {
         match err {
             ToolkitError::Python(e) => e,
             ToolkitError::Core(CoreError::Io { .. }) => PyOSError::new_err(err.to_string()),
-            ToolkitError::Scenario(_) => ScenarioConfigError::new_err(err.to_string()),
+            ToolkitError::Scenario(e) => scenario_config_error(&e),
             ToolkitError::Core(_)
             | ToolkitError::Bench(_)
             | ToolkitError::Buffer { .. }
@@ -56,8 +56,28 @@ impl From<ToolkitError> for PyErr {
     }
 }
 
+/// `ScenarioConfigError`; a value that breaks a rule also sets `field` (its path in the
+/// config JSON, e.g. `market.phases[2].ramp_ns`) and `detail` (what is wrong), so the
+/// manifest loader can name the manifest key the value came from.
+fn scenario_config_error(err: &ScenarioError) -> PyErr {
+    let (field, detail) = match err {
+        ScenarioError::Config { field, message } => (Some(field.clone()), message.clone()),
+        other => (None, other.to_string()),
+    };
+    let py_err = ScenarioConfigError::new_err(err.to_string());
+    let failed = Python::attach(|py| {
+        let value = py_err.value(py);
+        value.setattr("field", field).and_then(|()| value.setattr("detail", detail)).err()
+    });
+    failed.unwrap_or(py_err)
+}
+
 /// Adds the exception types to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("ScenarioConfigError", m.py().get_type::<ScenarioConfigError>())?;
+    let scenario_error = m.py().get_type::<ScenarioConfigError>();
+    // Class defaults of the attributes `scenario_config_error` sets on each instance.
+    scenario_error.setattr("field", m.py().None())?;
+    scenario_error.setattr("detail", "")?;
+    m.add("ScenarioConfigError", scenario_error)?;
     Ok(())
 }

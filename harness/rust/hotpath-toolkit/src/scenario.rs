@@ -1,4 +1,5 @@
-//! Scenario generation for Python: `generate_scenario` and `overlay_strategy`.
+//! Scenario generation for Python: `validate_scenario_config`, `generate_scenario` and
+//! `overlay_strategy`.
 //!
 //! Records cross the boundary as numpy `uint64` arrays of six little-endian words per
 //! record (the file layout, 8-byte aligned); `hotpath_lab.scenarios.generate` views them as
@@ -10,6 +11,13 @@ use pyo3::prelude::*;
 
 use crate::buffers::slice;
 use crate::error::ToolkitError;
+
+/// Checks a generator config JSON without generating (see `docs/scenarios.md`): the one
+/// place a manifest's rules are checked. Raises `ScenarioConfigError` naming the field.
+#[pyfunction]
+fn validate_scenario_config(config_json: &str) -> Result<(), ToolkitError> {
+    Ok(hotpath_scenario::validate_json(config_json)?)
+}
 
 /// Generates a scenario from the generator config JSON (see `docs/scenarios.md`).
 ///
@@ -57,6 +65,7 @@ fn overlay_strategy<'py>(
 /// Adds the scenario functions and the generator version to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("GENERATOR", hotpath_scenario::generator_version())?;
+    m.add_function(wrap_pyfunction!(validate_scenario_config, m)?)?;
     m.add_function(wrap_pyfunction!(generate_scenario, m)?)?;
     m.add_function(wrap_pyfunction!(overlay_strategy, m)?)?;
     Ok(())

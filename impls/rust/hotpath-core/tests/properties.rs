@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use hotpath_core::engine::{Cash, Engine, OrderStatus};
 use hotpath_core::format::{
-    AccountLimits, AccountMeta, CancelReason, EventKind, EventRecord, InstrumentMeta, ReportKind,
+    AccountLimits, AccountMeta, CancelReason, EventKind, EventRecord, InstrumentMeta, Reason, ReportKind,
     ReportRecord, ScenarioMeta, Side, VenueMeta,
 };
 use proptest::prelude::*;
@@ -288,6 +288,30 @@ proptest! {
         let mut again = Vec::new();
         Engine::new(&meta(tight)).expect("valid metadata").replay(&events, &mut again);
         prop_assert_eq!(again, reports);
+    }
+
+    /// `verdict` states no rule of its own: before each request it predicts exactly what
+    /// handling the request then reports (its REJECT reason, or no REJECT), and it changes
+    /// nothing.
+    #[test]
+    fn the_verdict_is_what_handling_reports(
+        tight in any::<bool>(),
+        events in proptest::collection::vec((plausible(), 0u64..20), 1..400),
+    ) {
+        let events = timed(events);
+        let mut engine = Engine::new(&meta(tight)).expect("valid metadata");
+        let mut reports = Vec::new();
+        for (i, ev) in events.iter().enumerate() {
+            let predicted = engine.verdict(ev);
+            prop_assert_eq!(engine.verdict(ev), predicted, "asking twice gives the same answer");
+            reports.clear();
+            engine.handle(i as u64, ev, &mut reports);
+            let rejected = reports
+                .iter()
+                .find(|r| r.kind == ReportKind::Reject as u8)
+                .map(|r| Reason::from_u8(r.reason).expect("a defined reason"));
+            prop_assert_eq!(predicted.err(), rejected, "event {} {:?}", i, ev);
+        }
     }
 
     #[test]

@@ -261,17 +261,18 @@ mod tests {
         (calm.volatility_bps, calm.jump_rate, calm.dislocation_rate, calm.dislocation_bps) =
             (1.0, 0.0, 1.0, 1.5);
         let run = simulate(&cfg, 6, 3.0);
-        let mut view = crate::strategy::view::MarketView::new(2, 3);
+        // The books as the pipeline keeps them: the engine, fed market data only.
+        let mut books = hotpath_core::engine::Engine::new(&cfg.meta).expect("valid metadata");
         let (mut crossed, mut prev_ts, mut checked) = (0, 0, 0);
         for e in &run.events {
             if e.ts != prev_ts && e.ts > cfg.market.open_ns {
-                if let (Some(b), Some(a)) = (view.best_bid(0), view.best_ask(0)) {
+                if let (Some(b), Some(a)) = books.best_prices(0) {
                     checked += 1;
                     crossed += usize::from(b >= a);
                 }
             }
             prev_ts = e.ts;
-            view.apply(e);
+            books.handle(0, e, &mut Vec::new());
         }
         assert!(crossed > 0, "no cross-venue dislocation ever crossed the consolidated book");
         assert!(crossed * 5 < checked, "crossed too often: {crossed} of {checked}");

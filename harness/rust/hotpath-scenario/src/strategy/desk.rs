@@ -1,14 +1,21 @@
-//! The trading desk: everything the strategy's parts share (market view, the estimate of
-//! the pipeline, the outbox, id counters, the random stream and the counters).
+//! The trading desk: everything the strategy's parts share (the estimate of the pipeline
+//! with its books, the outbox, id counters, the random stream and the counters).
 
 use hotpath_core::format::{EventKind, EventRecord, OrderType, ScenarioMeta, Side};
 
+use super::estimate::PipelineEstimate;
 use super::outbox::{Action, Outbox, Purpose, Request, Task};
-use super::shadow::Shadow;
-use super::view::MarketView;
 use crate::config::StrategySpec;
 use crate::rng::Rng;
 use crate::stats::Stats;
+
+/// `floor(reference × bps / per)` for positive operands, exact (i128) and saturating: an
+/// offset from the reference price in basis points of it (`per` = 10 000), or in finer
+/// fractions of the collar (`per` = 100 000) where the strategy keeps inside it.
+pub fn collar_offset(reference: i64, bps: i64, per: i64) -> i64 {
+    let off = i128::from(reference) * i128::from(bps) / i128::from(per.max(1));
+    off.clamp(0, i128::from(i64::MAX)) as i64
+}
 
 /// Shared state of one strategy run.
 pub struct Desk<'a> {
@@ -18,10 +25,8 @@ pub struct Desk<'a> {
     pub meta: &'a ScenarioMeta,
     /// The strategy's random stream.
     pub rng: Rng,
-    /// Books as the pipeline sees them.
-    pub view: MarketView,
-    /// The estimate of the pipeline's state for every account.
-    pub shadow: Shadow,
+    /// The estimate of the pipeline: its books and the state of every account.
+    pub estimate: PipelineEstimate,
     /// Decided, not yet happened.
     pub outbox: Outbox,
     /// Counters.
@@ -47,8 +52,7 @@ impl<'a> Desk<'a> {
             spec,
             meta,
             rng,
-            view: MarketView::new(meta.instruments.len(), meta.venues.len()),
-            shadow: Shadow::new(meta),
+            estimate: PipelineEstimate::new(meta),
             outbox: Outbox::default(),
             stats: Stats::default(),
             now: 0,
@@ -229,7 +233,7 @@ impl<'a> Desk<'a> {
     /// the best bid, an ask above the best ask), kept uncrossed; `None` without a book.
     pub fn passive_price(&self, i: u16, side: Side, ticks_behind: i64) -> Option<i64> {
         let ii = usize::from(i);
-        let (bid, ask) = (self.view.best_bid(ii)?, self.view.best_ask(ii)?);
+        let (bid, ask) = (self.estimate.best_bid(ii)?, self.estimate.best_ask(ii)?);
         let tick = self.tick(i);
         let price = match side {
             Side::Buy => (bid.min(ask - tick) - ticks_behind * tick).div_euclid(tick) * tick,

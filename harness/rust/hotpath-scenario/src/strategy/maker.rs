@@ -5,9 +5,9 @@
 
 use hotpath_core::format::{EventKind, EventRecord, OrderType, Reason, Side, VENUE_ANY};
 
-use super::desk::Desk;
+use super::desk::{collar_offset, Desk};
+use super::estimate::Fill;
 use super::outbox::{Purpose, Request};
-use super::shadow::{collar_offset, Fill};
 use crate::config::MakerSpec;
 use crate::detmath;
 
@@ -135,10 +135,10 @@ impl Maker {
         let spec = &self.makers[slot.maker].spec;
         let i = usize::from(slot.instrument);
         let (bid, ask) = if slot.venue == VENUE_ANY {
-            (desk.view.best_bid(i)?, desk.view.best_ask(i)?)
+            (desk.estimate.best_bid(i)?, desk.estimate.best_ask(i)?)
         } else {
-            let book = desk.view.book(usize::from(slot.venue), i);
-            (book.bids.best()?.0, book.asks.best()?.0)
+            let v = usize::from(slot.venue);
+            (desk.estimate.top(v, i, Side::Buy)?, desk.estimate.top(v, i, Side::Sell)?)
         };
         let tick = desk.tick(slot.instrument);
         if bid.saturating_add(tick) > ask {
@@ -148,7 +148,7 @@ impl Maker {
         if max_pos <= 0 {
             return None;
         }
-        let frac = desk.shadow.account(slot.account).position[i] as f64 / max_pos as f64;
+        let frac = desk.estimate.position(slot.account, slot.instrument) as f64 / max_pos as f64;
         if (slot.side == Side::Buy && frac > 0.8) || (slot.side == Side::Sell && frac < -0.8) {
             return None;
         }
@@ -196,14 +196,14 @@ impl Maker {
         // in flight.
         let a = rec.account;
         let lim = &desk.meta.accounts[usize::from(a)].limits;
-        let mut verdict = desk.shadow.evaluate(&desk.view, &rec);
+        let mut verdict = desk.estimate.verdict(&rec);
         if verdict.is_ok() {
             let new_limit = rec.kind == EventKind::NewOrder as u8 && rec.order_type == OrderType::Limit as u8;
-            let open = desk.shadow.account(a).open_count + desk.in_flight_limits(a);
+            let open = desk.estimate.open_count(a) + desk.in_flight_limits(a);
             if new_limit && open >= lim.max_open_orders {
                 return false;
             }
-            let window = desk.shadow.window_count(a, rec.ts) + desk.in_flight(a) as usize;
+            let window = desk.estimate.window_count(a, rec.ts) + desk.in_flight(a) as usize;
             if window >= lim.rate_limit_count as usize {
                 verdict = Err(Reason::RateLimit);
             }
@@ -237,7 +237,7 @@ impl Maker {
         for (m, state) in self.makers.iter().enumerate() {
             let a = state.spec.account;
             let cap = i128::from(desk.meta.accounts[usize::from(a)].limits.max_gross_notional);
-            let used = desk.shadow.gross_exposure(&desk.view, a) + desk.shadow.account(a).open_notional;
+            let used = desk.estimate.gross_exposure(a) + desk.estimate.open_notional(a);
             self.near_cap[m] = used * 10 > cap * 6;
         }
         let nv = self.venues;
@@ -272,7 +272,7 @@ impl Maker {
                 self.dispatch(desk, s, rec);
             }
             Some(idx) => {
-                let o = desk.shadow.order(idx);
+                let o = desk.estimate.order(idx);
                 let moved = (o.price - price).abs() >= tolerance;
                 if !moved || desk.now < slot.last_action + min_gap {
                     return;
@@ -282,7 +282,7 @@ impl Maker {
                 if slot.venue == VENUE_ANY && desk.rng.chance(desk.spec.reroute_share) {
                     let side = slot.side;
                     let rec = desk.new_order(ts, a, i, side, OrderType::Limit, price, qty, VENUE_ANY);
-                    if desk.shadow.evaluate(&desk.view, &rec).is_ok() {
+                    if desk.estimate.verdict(&rec).is_ok() {
                         let cancel = desk.cancel(ts, a, i, orig);
                         desk.send(cancel, Purpose::Pull { slot: s as u32 });
                         self.slots[s].pending += 1;
@@ -346,7 +346,7 @@ impl Maker {
 
     /// An order stopped being live: its slot is free again.
     pub fn on_finished(&mut self, desk: &Desk<'_>, idx: u32) {
-        let tag = desk.shadow.order(idx).tag;
+        let tag = desk.estimate.tag(idx);
         if let Some(s) = self.slots.get_mut(tag as usize) {
             if s.order == Some(idx) {
                 s.order = None;
@@ -380,13 +380,13 @@ impl Maker {
         let a = state.spec.account;
         let lim = &desk.meta.accounts[usize::from(a)].limits;
         let max_pos = lim.max_position[ii] as f64;
-        let pos = desk.shadow.account(a).position[ii];
+        let pos = desk.estimate.position(a, i);
         if (pos.abs() as f64) <= desk.spec.hedge_threshold * max_pos {
             return;
         }
         let ins = &desk.meta.instruments[ii];
         let (Some(reference), Some(bid), Some(ask)) =
-            (desk.view.reference(ii), desk.view.best_bid(ii), desk.view.best_ask(ii))
+            (desk.estimate.reference(ii), desk.estimate.best_bid(ii), desk.estimate.best_ask(ii))
         else {
             return;
         };
@@ -419,7 +419,7 @@ impl Maker {
             desk.new_order(ts, a, i, side, OrderType::Ioc, price, qty, VENUE_ANY)
         };
         self.makers[m].hedge_ready[ii] = desk.now + desk.spec.min_requote_ns;
-        let sent = match desk.shadow.evaluate(&desk.view, &rec) {
+        let sent = match desk.estimate.verdict(&rec) {
             // A desk that must hedge keeps trying even when its limits say no (the request
             // is rejected, and its loss check may trip the kill switch); it just retries
             // less often.
@@ -453,7 +453,7 @@ impl Maker {
                     continue;
                 }
                 let Some(idx) = slot.order else { continue };
-                let (a, i, id) = (slot.account, slot.instrument, desk.shadow.order(idx).id);
+                let (a, i, id) = (slot.account, slot.instrument, desk.estimate.order(idx).id);
                 let rec = desk.cancel(ts, a, i, id);
                 desk.send(rec, Purpose::Pull { slot: s as u32 });
                 self.slots[s].pending += 1;

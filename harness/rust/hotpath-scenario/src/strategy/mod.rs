@@ -1,9 +1,9 @@
 //! The strategy model: a market-making desk laid over a market-data stream.
 //!
 //! [`overlay_stream`] walks the market events in order. Records that share a timestamp are
-//! one message: they are applied to the books and to the desk's estimate of the pipeline
-//! ([`shadow`]: queue positions, passive fills, kill switch) one by one, and when the
-//! message is complete the desk reacts — the makers requote and hedge, a burst triggers a
+//! one message: they are applied one by one to the desk's estimate of the pipeline
+//! ([`estimate`]: the core engine, so books, queue positions, passive fills and the kill
+//! switch follow the pipeline's own rules), and when the message is complete the desk reacts — the makers requote and hedge, a burst triggers a
 //! cancel storm, now and then a deliberately bad request goes out. Each decision becomes
 //! requests stamped `message time + reaction delay`; before the next message, every request
 //! whose time has come is handed to the estimate and written to the output. The output is
@@ -12,11 +12,10 @@
 
 pub mod burst_watch;
 pub mod desk;
+pub mod estimate;
 pub mod maker;
 pub mod outbox;
 pub mod probes;
-pub mod shadow;
-pub mod view;
 
 use hotpath_core::format::{EventKind, EventRecord, OrderType, Reason, ScenarioMeta, Side, VENUE_ANY};
 
@@ -25,12 +24,12 @@ use crate::error::ScenarioError;
 use crate::rng::{Rng, Stream};
 use crate::stats::Stats;
 use burst_watch::BurstWatch;
+use desk::collar_offset;
 use desk::Desk;
+use estimate::{Applied, Effects};
 use maker::{Maker, NO_SLOT};
 use outbox::{Action, Purpose, Request, Task};
 use probes::Probes;
-use shadow::{collar_offset, Effects};
-use view::Applied;
 
 /// Requests still pending this long after the last market event are dropped (the session
 /// is over).
@@ -153,7 +152,7 @@ impl Strategy<'_> {
             let side = if i % 2 == 0 { Side::Buy } else { Side::Sell };
             let qty = self.desk.lot(i) * 2;
             let rec = self.desk.new_order(ts, account, i, side, OrderType::Market, 0, qty, VENUE_ANY);
-            if self.desk.shadow.evaluate(&self.desk.view, &rec) == Err(Reason::NoReferencePrice) {
+            if self.desk.estimate.verdict(&rec) == Err(Reason::NoReferencePrice) {
                 self.desk.stats.intend(Reason::NoReferencePrice);
                 // Straight into the stream: it must precede the first market event even
                 // when both have timestamp 0.
@@ -192,7 +191,7 @@ impl Strategy<'_> {
         };
         let mut fx = std::mem::take(&mut self.fx);
         fx.clear();
-        let result = self.desk.shadow.handle(&mut self.desk.view, &req.rec, tag, &mut fx);
+        let result = self.desk.estimate.handle(&req.rec, tag, &mut fx);
         if let Err(reason) = result {
             self.desk.stats.estimate_reject(reason);
         }
@@ -209,7 +208,7 @@ impl Strategy<'_> {
         self.desk.stats.estimated_fills += fx.fills.len() as u64;
         for &idx in &fx.finished {
             self.maker.on_finished(&self.desk, idx);
-            let o = self.desk.shadow.order(idx);
+            let o = self.desk.estimate.order(idx);
             self.probes.note_retired(o.account, o.id);
         }
         for &a in &fx.halted {
@@ -227,23 +226,23 @@ impl Strategy<'_> {
 
     fn on_market(&mut self, e: &EventRecord) {
         self.desk.now = e.ts;
-        match self.desk.view.apply(e) {
-            Applied::Ignored => return,
+        let mut fx = std::mem::take(&mut self.fx);
+        fx.clear();
+        let applied = self.desk.estimate.on_market(e, &mut fx);
+        match applied {
+            Applied::Ignored => {}
             Applied::Delta { top } => {
-                self.desk.shadow.on_delta(e);
                 let b = usize::from(e.instrument) * self.desk.meta.venues.len() + usize::from(e.venue);
                 if top && !self.touched[b] {
                     self.touched[b] = true;
                     self.touched_list.push(b);
                 }
             }
-            Applied::Trade => {
-                let mut fx = std::mem::take(&mut self.fx);
-                fx.clear();
-                self.desk.shadow.on_trade(&self.desk.view, e, &mut fx);
-                self.react(&fx);
-                self.fx = fx;
-            }
+            Applied::Trade => self.react(&fx),
+        }
+        self.fx = fx;
+        if applied == Applied::Ignored {
+            return;
         }
         if self.watch.on_event(e.ts) {
             self.maker.storm(&mut self.desk);
@@ -272,8 +271,8 @@ impl Strategy<'_> {
         let desk = &mut self.desk;
         match task {
             Task::Cleanup { account, id } => {
-                if let Some(idx) = desk.shadow.live_order(account, id) {
-                    let i = desk.shadow.order(idx).instrument;
+                if let Some(idx) = desk.estimate.live_order(account, id) {
+                    let i = desk.estimate.order(idx).instrument;
                     let rec = desk.cancel(desk.now, account, i, id);
                     desk.send(rec, Purpose::Cleanup);
                 }
@@ -281,7 +280,7 @@ impl Strategy<'_> {
             Task::Retry { account, left } => {
                 let i = desk.any_instrument();
                 if let Some(rec) = desk.plain_quote(desk.now, account, i) {
-                    if desk.shadow.evaluate(&desk.view, &rec) == Err(Reason::TradingHalted) {
+                    if desk.estimate.verdict(&rec) == Err(Reason::TradingHalted) {
                         desk.stats.intend(Reason::TradingHalted);
                     }
                     desk.send(rec, Purpose::Retry);
@@ -304,16 +303,16 @@ impl Strategy<'_> {
     fn drill(&mut self, sent: u32) {
         let desk = &mut self.desk;
         let Some(d) = desk.spec.drill.clone() else { return };
-        if desk.shadow.account(d.account).halted || sent >= d.max_orders {
+        if desk.estimate.halted(d.account) || sent >= d.max_orders {
             return;
         }
         let (i, ii) = (d.instrument, usize::from(d.instrument));
         let ins = &desk.meta.instruments[ii];
         let (tick, band) = (ins.tick_size, ins.band_bps);
-        let book = desk.view.book(usize::from(d.venue), ii);
-        let (bid, ask) = (book.bids.best().map(|l| l.0), book.asks.best().map(|l| l.0));
-        if let (Some(reference), Some(bid), Some(ask)) = (desk.view.reference(ii), bid, ask) {
-            let side = if desk.shadow.account(d.account).position[ii] <= 0 { Side::Buy } else { Side::Sell };
+        let v = usize::from(d.venue);
+        let (bid, ask) = (desk.estimate.top(v, ii, Side::Buy), desk.estimate.top(v, ii, Side::Sell));
+        if let (Some(reference), Some(bid), Some(ask)) = (desk.estimate.reference(ii), bid, ask) {
+            let side = if desk.estimate.position(d.account, i) <= 0 { Side::Buy } else { Side::Sell };
             let off = collar_offset(reference, band, 20_000);
             let price = match side {
                 Side::Buy => {
@@ -325,7 +324,7 @@ impl Strategy<'_> {
             };
             // One venue only: across venues a sweep could profit from a crossed book.
             let rec = desk.new_order(desk.now, d.account, i, side, OrderType::Ioc, price, d.qty, d.venue);
-            if desk.shadow.evaluate(&desk.view, &rec).is_ok() {
+            if desk.estimate.verdict(&rec).is_ok() {
                 desk.send(rec, Purpose::Drill);
             }
         }

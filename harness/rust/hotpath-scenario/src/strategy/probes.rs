@@ -7,10 +7,9 @@
 
 use hotpath_core::format::{EventRecord, OrderType, Reason, Side};
 
-use super::desk::Desk;
+use super::desk::{collar_offset, Desk};
 use super::maker::Maker;
 use super::outbox::{Purpose, Task};
-use super::shadow::collar_offset;
 
 /// Reasons the rotation aims at. The other two need a moment that cannot be chosen:
 /// `NoReferencePrice` is sent before the open, `TradingHalted` after a kill switch.
@@ -100,7 +99,7 @@ impl Probes {
 
     /// Sends `rec` if the estimate rejects it for `kind`'s reason.
     fn aim(desk: &mut Desk<'_>, kind: Reason, rec: EventRecord) -> bool {
-        if desk.shadow.evaluate(&desk.view, &rec) != Err(kind) {
+        if desk.estimate.verdict(&rec) != Err(kind) {
             return false;
         }
         desk.stats.intend(kind);
@@ -143,7 +142,7 @@ impl Probes {
                 match maker.idle_quote(account).and_then(|s| maker.slots[s].order) {
                     // Sometimes as a REPLACE of a live quote (the rule covers both).
                     Some(idx) if v % 2 == 0 => {
-                        let o = desk.shadow.order(idx);
+                        let o = desk.estimate.order(idx);
                         let (instrument, orig, price) = (o.instrument, o.id, o.price);
                         desk.replace(ts, account, instrument, orig, price, qty)
                     }
@@ -167,7 +166,7 @@ impl Probes {
                 let mut reused = None;
                 for back in 1..64u64 {
                     let id = last.saturating_sub(back + desk.rng.below(8));
-                    if id > 0 && desk.shadow.used(account, id) {
+                    if id > 0 && desk.estimate.used(account, id) {
                         reused = Some(id);
                         break;
                     }
@@ -188,7 +187,7 @@ impl Probes {
                 }
             }
             Reason::PriceBand => {
-                let Some(reference) = desk.view.reference(usize::from(i)) else { return false };
+                let Some(reference) = desk.estimate.reference(usize::from(i)) else { return false };
                 let side = Side::from_u8(base.side).unwrap_or(Side::Buy);
                 let off = collar_offset(reference, ins.band_bps * (15 + desk.rng.below(10) as i64), 100_000);
                 let tick = ins.tick_size;
@@ -207,14 +206,13 @@ impl Probes {
             }
             Reason::PositionLimit => {
                 let lim = &desk.meta.accounts[usize::from(account)].limits;
-                let acc = desk.shadow.account(account);
-                let ii = usize::from(i);
-                let max_pos = lim.max_position[ii];
-                let pos = acc.position[ii];
+                let est = &desk.estimate;
+                let max_pos = lim.max_position[usize::from(i)];
+                let pos = est.position(account, i);
                 let (side, room) = if pos >= 0 {
-                    (Side::Buy, max_pos - pos - acc.open_buy[ii])
+                    (Side::Buy, max_pos - pos - est.open_qty(account, i, Side::Buy))
                 } else {
-                    (Side::Sell, max_pos + pos - acc.open_sell[ii])
+                    (Side::Sell, max_pos + pos - est.open_qty(account, i, Side::Sell))
                 };
                 let margin = (max_pos / 10).max(ins.lot_size);
                 let qty =
@@ -227,7 +225,7 @@ impl Probes {
                 let Some(slot) = maker.idle_quote(account) else { return false };
                 let lim = &desk.meta.accounts[usize::from(account)].limits;
                 let headroom =
-                    (lim.rate_limit_count as usize).saturating_sub(desk.shadow.window_count(account, ts));
+                    (lim.rate_limit_count as usize).saturating_sub(desk.estimate.window_count(account, ts));
                 if headroom + 2 > MAX_BURST as usize {
                     return false;
                 }
@@ -237,7 +235,7 @@ impl Probes {
             }
             Reason::MaxOpenOrders => {
                 let lim = &desk.meta.accounts[usize::from(account)].limits;
-                let to_fill = lim.max_open_orders.saturating_sub(desk.shadow.account(account).open_count);
+                let to_fill = lim.max_open_orders.saturating_sub(desk.estimate.open_count(account));
                 if to_fill > MAX_FILL_STEPS / 4 || self.filling.contains(&account) {
                     return false;
                 }
@@ -257,11 +255,12 @@ impl Probes {
             let i = k as u16;
             let ins = &desk.meta.instruments[k];
             let (lot, max_qty) = (ins.lot_size, ins.max_order_qty);
-            let acc = desk.shadow.account(account);
+            let est = &desk.estimate;
+            let pos = est.position(account, i);
             for side in [Side::Sell, Side::Buy] {
                 let room = match side {
-                    Side::Buy => lim.max_position[k] - acc.position[k] - acc.open_buy[k],
-                    Side::Sell => lim.max_position[k] + acc.position[k] - acc.open_sell[k],
+                    Side::Buy => lim.max_position[k] - pos - est.open_qty(account, i, Side::Buy),
+                    Side::Sell => lim.max_position[k] + pos - est.open_qty(account, i, Side::Sell),
                 };
                 let Some(price) = desk.passive_price(i, side, 3) else { continue };
                 let by_notional = lim.max_order_notional / price;
@@ -278,7 +277,7 @@ impl Probes {
                     order_type: OrderType::Limit as u8,
                     ..base
                 };
-                if desk.shadow.evaluate(&desk.view, &rec) == Err(Reason::ExposureLimit) {
+                if desk.estimate.verdict(&rec) == Err(Reason::ExposureLimit) {
                     return Self::aim(desk, Reason::ExposureLimit, rec);
                 }
             }
@@ -293,12 +292,12 @@ impl Probes {
             maker.slots[s].pending = maker.slots[s].pending.saturating_sub(1);
             return;
         };
-        let o = desk.shadow.order(idx);
+        let o = desk.estimate.order(idx);
         let (a, i, orig, price, rem) = (o.account, o.instrument, o.id, o.price, o.remaining);
         let lot = desk.lot(i);
         let qty = if sent % 2 == 0 { rem + lot } else { (rem - lot).max(lot) };
         let rec = desk.replace(desk.now, a, i, orig, price, qty);
-        let verdict = desk.shadow.evaluate(&desk.view, &rec);
+        let verdict = desk.estimate.verdict(&rec);
         let hit = verdict == Err(Reason::RateLimit);
         if verdict.is_err() && !hit {
             maker.slots[s].pending = maker.slots[s].pending.saturating_sub(1);
@@ -321,13 +320,13 @@ impl Probes {
     /// a deep passive one-lot order whenever the throttle has room, and once the cap is
     /// reached one more NEW LIMIT, which is the probe.
     pub fn fill_up(&mut self, desk: &mut Desk<'_>, account: u16, sent: u32) {
-        if sent >= MAX_FILL_STEPS || desk.shadow.account(account).halted {
+        if sent >= MAX_FILL_STEPS || desk.estimate.halted(account) {
             self.filling.retain(|&a| a != account);
             return;
         }
         let lim = &desk.meta.accounts[usize::from(account)].limits;
         let (max_open, rate) = (lim.max_open_orders, lim.rate_limit_count as usize);
-        let open = desk.shadow.account(account).open_count;
+        let open = desk.estimate.open_count(account);
         let i = desk.any_instrument();
         let side = if desk.rng.chance(0.5) { Side::Buy } else { Side::Sell };
         let behind = 8 + desk.rng.below(12) as i64;
@@ -346,11 +345,9 @@ impl Probes {
             self.filling.retain(|&a| a != account);
             return;
         }
-        let busy = desk.shadow.window_count(account, desk.now) + desk.in_flight(account) as usize + 2 >= rate;
-        if !busy
-            && open + desk.in_flight_limits(account) < max_open
-            && desk.shadow.evaluate(&desk.view, &rec).is_ok()
-        {
+        let busy =
+            desk.estimate.window_count(account, desk.now) + desk.in_flight(account) as usize + 2 >= rate;
+        if !busy && open + desk.in_flight_limits(account) < max_open && desk.estimate.verdict(&rec).is_ok() {
             desk.send(rec, Purpose::Filler);
         }
         desk.schedule(next, Task::FillUp { account, sent: sent + 1 });

@@ -26,6 +26,7 @@ from hotpath_toolkit._native import (
     generate_scenario,
     measure_jitter,
     overlay_strategy,
+    validate_scenario_config,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "record_timings",
     "replay",
     "summarize_gaps",
+    "validate_scenario_config",
 ]
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "record_timings",
     "replay",
     "summarize_gaps",
+    "validate_scenario_config",
 ]
 
 __version__: str
@@ -34,6 +35,12 @@ GENERATOR: str
 
 class ScenarioConfigError(ValueError):
     """A scenario config, scale or market stream the generator cannot use."""
+
+    field: str | None
+    """Path of the value that breaks a rule in the config JSON (``market.phases[2].ramp_ns``),
+    or None when the error is not about one value (malformed JSON, a bad scale or stream)."""
+    detail: str
+    """What is wrong, without the field."""
 
 @final
 class ReplayProgress:
@@ -97,3 +104,7 @@ def overlay_strategy(
 ) -> tuple[npt.NDArray[np.uint64], str]:
     """Lays the strategy over market-data records (a uint8 view of ``EVENT_DTYPE``);
     returns words and counters like ``generate_scenario``."""
+
+def validate_scenario_config(config_json: str) -> None:
+    """Checks a generator config JSON without generating: the one place a manifest's rules
+    are checked. Raises ``ScenarioConfigError`` naming the field."""

@@ -37,16 +37,38 @@ impl Throttle {
         Throttle { accepted: VecDeque::with_capacity((limit as usize).min(1024)), limit, window_ns }
     }
 
-    /// Drops entries `≤ ts − window` from the front (none when `ts < window`), then tells
-    /// whether one more request fits.
+    /// Entries at the front that no longer count at `ts`: those `≤ ts − window` (none
+    /// when `ts < window`).
     #[inline]
-    pub(super) fn admits(&mut self, ts: u64) -> bool {
+    fn expired(&self, ts: u64) -> usize {
+        match ts.checked_sub(self.window_ns) {
+            Some(cutoff) => self.accepted.iter().take_while(|&&t| t <= cutoff).count(),
+            None => 0,
+        }
+    }
+
+    /// Accepted requests that count against the limit at `ts`.
+    #[inline]
+    pub fn in_window(&self, ts: u64) -> usize {
+        self.accepted.len() - self.expired(ts)
+    }
+
+    /// Rule 6 of pre-trade risk: whether one more request fits at `ts`. Changes nothing;
+    /// the engine prunes the window first, so that it stays short.
+    #[inline]
+    pub fn admits(&self, ts: u64) -> bool {
+        self.in_window(ts) < self.limit as usize
+    }
+
+    /// Drops the entries that no longer count at `ts` from the front (`docs/pipeline.md`:
+    /// done when a request reaches rule 6).
+    #[inline]
+    pub(super) fn prune(&mut self, ts: u64) {
         if let Some(cutoff) = ts.checked_sub(self.window_ns) {
             while self.accepted.front().is_some_and(|&t| t <= cutoff) {
                 self.accepted.pop_front();
             }
         }
-        self.accepted.len() < self.limit as usize
     }
 
     /// Enters an accepted request.
@@ -161,6 +183,12 @@ impl Account {
         (pnl, gross)
     }
 
+    /// Rule 0 of pre-trade risk and the loss check after fills: PnL below `−max_loss`.
+    #[inline]
+    pub(super) fn over_loss_limit(&self, pnl: Cash) -> bool {
+        pnl.lt_i128(-self.max_loss)
+    }
+
     /// Whether the kill switch has tripped.
     pub fn is_halted(&self) -> bool {
         self.halted
@@ -225,6 +253,9 @@ mod tests {
                 t.record(a);
             }
             assert_eq!(t.admits(ts), admitted, "{limit} {window} {accepted:?} {ts}");
+            assert_eq!(t.in_window(ts), left.len(), "counting agrees with pruning");
+            t.prune(ts);
+            assert_eq!(t.admits(ts), admitted, "pruning changes no verdict");
             assert_eq!(t.entries().collect::<Vec<_>>(), left);
         }
     }

@@ -235,6 +235,13 @@ impl Books {
         (p > 0).then_some(p)
     }
 
+    /// Consolidated best bid and ask of an instrument over every venue (0 when absent), as
+    /// kept up to date by every change of a best price.
+    #[inline]
+    pub fn best_prices(&self, instrument: usize) -> (i64, i64) {
+        (self.best_bid[instrument], self.best_ask[instrument])
+    }
+
     /// Consolidated best bid and ask of an instrument over every venue (0 when absent).
     #[inline]
     fn consolidated(&self, instrument: usize) -> (i64, i64) {

@@ -18,7 +18,7 @@ impl Engine {
         em: &mut Emitter<'_, S>,
     ) -> bool {
         let a = &self.accounts[usize::from(account)];
-        if a.halted || !a.marks(&self.books).0.lt_i128(-a.max_loss) {
+        if a.halted || !a.over_loss_limit(a.marks(&self.books).0) {
             return false;
         }
         self.trip_kill_switch(account, order_id, instrument, em);

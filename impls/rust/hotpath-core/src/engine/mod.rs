@@ -55,7 +55,7 @@ use sink::Emitter;
 use validation::InstrumentSpec;
 
 use crate::error::CoreError;
-use crate::format::{EventKind, EventRecord, OrderType, Reason, ReportRecord, ScenarioMeta, Side};
+use crate::format::{EventKind, EventRecord, Reason, ReportRecord, ScenarioMeta, Side};
 
 /// The engine for one session: books, orders, accounts and the report sequence.
 #[derive(Clone, Debug)]
@@ -148,17 +148,7 @@ impl Engine {
             Ok(t) => t,
             Err(reason) => return self.reject(ev, reason, em),
         };
-        let rq = RiskRequest {
-            account: t.account,
-            instrument: t.instrument,
-            side: t.side,
-            price: t.price,
-            qty: t.qty,
-            ts: ev.ts,
-            request_id: ev.id,
-            new_limit: t.order_type == OrderType::Limit,
-            replacing: None,
-        };
+        let rq = RiskRequest::new_order(ev, &t);
         let risk = self.check_risk(&rq, em);
         probe.risk_checked();
         if let Err(reason) = risk {
@@ -202,17 +192,7 @@ impl Engine {
         let Some(orig) = self.orders.get(t.slot).copied() else {
             return self.reject(ev, Reason::UnknownOrder, em);
         };
-        let rq = RiskRequest {
-            account: orig.account,
-            instrument: orig.instrument,
-            side: orig.side,
-            price: t.price,
-            qty: t.qty,
-            ts: ev.ts,
-            request_id: ev.id,
-            new_limit: false,
-            replacing: Some((orig.remaining, orig.price)),
-        };
+        let rq = RiskRequest::replace(ev, &t, &orig);
         let risk = self.check_risk(&rq, em);
         probe.risk_checked();
         if let Err(reason) = risk {
@@ -221,6 +201,26 @@ impl Engine {
         let slot = self.execute_replace(ev.id, &t, em).unwrap_or(NO_ORDER);
         self.accounts[usize::from(ev.account)].ids.insert_if_absent(ev.id, slot);
         probe.executed();
+    }
+
+    /// What the engine would answer to the order request `ev` now, without handling it:
+    /// `Err` with the reason it would be rejected for, else `Ok`. An account whose loss
+    /// check would trip gets `TRADING_HALTED`. Market data and unknown kinds are never
+    /// rejected (`Ok`).
+    pub fn verdict(&self, ev: &EventRecord) -> Result<(), Reason> {
+        match EventKind::from_u8(ev.kind) {
+            Some(EventKind::NewOrder) => {
+                let t = self.validate_new(ev)?;
+                self.risk_verdict(&RiskRequest::new_order(ev, &t))
+            }
+            Some(EventKind::Cancel) => self.validate_cancel(ev).map(|_| ()),
+            Some(EventKind::Replace) => {
+                let t = self.validate_replace(ev)?;
+                let orig = self.orders.get(t.slot).ok_or(Reason::UnknownOrder)?;
+                self.risk_verdict(&RiskRequest::replace(ev, &t, orig))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// `REJECT`, and the id joins the account's used ids if the account is known.
@@ -245,14 +245,22 @@ impl Engine {
 
     /// The order an account created with `id`, if the request was accepted.
     pub fn order(&self, account: u16, id: u64) -> Option<&Order> {
-        let slot = self.account(account)?.ids.get(id)?;
-        if slot == NO_ORDER {
-            return None;
-        }
-        self.orders.get(slot)
+        self.orders.get(self.order_slot(account, id)?)
     }
 
-    /// Every order accepted in the session, in acceptance order.
+    /// Where the order an account created with `id` is in [`orders`](Self::orders), if
+    /// the request was accepted.
+    pub fn order_slot(&self, account: u16, id: u64) -> Option<u32> {
+        let slot = self.account(account)?.ids.get(id)?;
+        (slot != NO_ORDER).then_some(slot)
+    }
+
+    /// Gross exposure of an account: Σ |position × reference| (the term risk rule 5 uses).
+    pub fn gross_exposure(&self, account: u16) -> Option<i128> {
+        self.account(account).map(|a| a.marks(&self.books).1)
+    }
+
+    /// Every order accepted in the session, in acceptance order (indexed by slot).
     pub fn orders(&self) -> &[Order] {
         self.orders.as_slice()
     }
@@ -274,6 +282,23 @@ impl Engine {
         (usize::from(instrument) < self.instruments.len())
             .then(|| self.books.last_trade(usize::from(instrument)))
             .flatten()
+    }
+
+    /// The best level `(price, qty)` of one side of one venue's book copy.
+    pub fn best_level(&self, instrument: u16, venue: u8, side: Side) -> Option<(i64, i64)> {
+        if usize::from(instrument) >= self.instruments.len() || usize::from(venue) >= self.n_venues {
+            return None;
+        }
+        self.books.best_level(self.books.side_ix(usize::from(instrument), usize::from(venue), side))
+    }
+
+    /// The consolidated best bid and ask prices of an instrument over every venue.
+    pub fn best_prices(&self, instrument: u16) -> (Option<i64>, Option<i64>) {
+        if usize::from(instrument) >= self.instruments.len() {
+            return (None, None);
+        }
+        let (bid, ask) = self.books.best_prices(usize::from(instrument));
+        ((bid > 0).then_some(bid), (ask > 0).then_some(ask))
     }
 
     /// One side of one venue's book copy as `(price, qty)`, best first (empty if unknown).

@@ -6,18 +6,34 @@ use super::live::priority_key;
 use super::orders::OrderStatus;
 use super::sink::{Emitter, ReportSink};
 use super::{reports, Engine};
-use crate::format::{EventRecord, Liquidity, Side};
+use crate::format::{EventKind, EventRecord, Liquidity, Side};
 
 impl Engine {
-    /// The instrument, venue and side a market-data event names, if all are known and
-    /// the price is positive (one combined test: this runs for every market-data event).
+    /// The instrument, venue and side a market-data event updates, if all are known, the
+    /// price is positive and the size is at least `min_qty` (one combined test: this runs
+    /// for every market-data event).
     #[inline]
-    fn market_data_target(&self, ev: &EventRecord) -> Option<(usize, usize, Side)> {
+    fn target(&self, ev: &EventRecord, min_qty: i64) -> Option<(usize, usize, Side)> {
         let instrument = usize::from(ev.instrument);
         let venue = usize::from(ev.venue);
-        let known = (instrument < self.instruments.len()) & (venue < self.n_venues) & (ev.price > 0);
+        let known = (instrument < self.instruments.len())
+            & (venue < self.n_venues)
+            & (ev.price > 0)
+            & (ev.qty >= min_qty);
         match Side::from_u8(ev.side) {
             Some(side) if known => Some((instrument, venue, side)),
+            _ => None,
+        }
+    }
+
+    /// The instrument, venue and side a market-data event updates, if the engine uses it:
+    /// a `BOOK_DELTA` (size ≥ 0) or `TRADE` (size > 0) on a known instrument, venue and
+    /// side with a price > 0 (`docs/pipeline.md`, "Market data"). Anything else is ignored.
+    #[inline]
+    pub fn market_data_target(&self, ev: &EventRecord) -> Option<(usize, usize, Side)> {
+        match EventKind::from_u8(ev.kind) {
+            Some(EventKind::BookDelta) => self.target(ev, 0),
+            Some(EventKind::Trade) => self.target(ev, 1),
             _ => None,
         }
     }
@@ -27,10 +43,7 @@ impl Engine {
     /// delta removes a level the local copy no longer has (one of our sweeps took it): the
     /// venue says nothing is visible there, so nothing can be ahead of us.
     pub(super) fn on_book_delta(&mut self, ev: &EventRecord) {
-        let Some((instrument, venue, side)) = self.market_data_target(ev) else { return };
-        if ev.qty < 0 {
-            return;
-        }
+        let Some((instrument, venue, side)) = self.target(ev, 0) else { return };
         let ix = SideIx::new(instrument, venue, side, self.n_venues);
         self.books.set_level(ix, ev.price, ev.qty);
         self.live.cap_queue(ix, side, ev.price, ev.qty, &mut self.orders);
@@ -39,10 +52,7 @@ impl Engine {
     /// `TRADE`: last trade price, maker fills of our orders on the other side in priority
     /// order, then one loss check per account that filled, in ascending account id.
     pub(super) fn on_trade<S: ReportSink>(&mut self, ev: &EventRecord, em: &mut Emitter<'_, S>) {
-        let Some((instrument, venue, aggressor)) = self.market_data_target(ev) else { return };
-        if ev.qty <= 0 {
-            return;
-        }
+        let Some((instrument, venue, aggressor)) = self.target(ev, 1) else { return };
         let print = ev.price;
         self.books.record_trade(instrument, print);
         let resting = match aggressor {

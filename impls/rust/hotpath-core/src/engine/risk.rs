@@ -1,10 +1,16 @@
 //! Stage 2: pre-trade risk for NEW and REPLACE (`docs/pipeline.md`): the loss check
 //! (rule 0), then rules 1–7; a request that passes them all enters the throttle window.
+//!
+//! The rules themselves are pure ([`Engine::check_limits`], [`Engine::check_flow`]): the
+//! engine runs them between the state changes the contract asks for (the kill switch at
+//! rule 0, pruning the window at rule 6, entering it on success), and
+//! [`Engine::verdict`](super::Engine::verdict) runs them without changing anything.
 
+use super::orders::Order;
 use super::sink::{Emitter, ReportSink};
-use super::validation::BPS;
+use super::validation::{NewTicket, ReplaceTicket, BPS};
 use super::Engine;
-use crate::format::{Reason, Side};
+use crate::format::{EventRecord, OrderType, Reason, Side};
 
 /// What risk needs to know about an order (after MARKET conversion).
 #[derive(Clone, Copy, Debug)]
@@ -24,6 +30,40 @@ pub(super) struct RiskRequest {
     pub(super) replacing: Option<(i64, i64)>,
 }
 
+impl RiskRequest {
+    /// The risk view of a validated NEW.
+    #[inline]
+    pub(super) fn new_order(ev: &EventRecord, t: &NewTicket) -> RiskRequest {
+        RiskRequest {
+            account: t.account,
+            instrument: t.instrument,
+            side: t.side,
+            price: t.price,
+            qty: t.qty,
+            ts: ev.ts,
+            request_id: ev.id,
+            new_limit: t.order_type == OrderType::Limit,
+            replacing: None,
+        }
+    }
+
+    /// The risk view of a validated REPLACE of `orig`.
+    #[inline]
+    pub(super) fn replace(ev: &EventRecord, t: &ReplaceTicket, orig: &Order) -> RiskRequest {
+        RiskRequest {
+            account: orig.account,
+            instrument: orig.instrument,
+            side: orig.side,
+            price: t.price,
+            qty: t.qty,
+            ts: ev.ts,
+            request_id: ev.id,
+            new_limit: false,
+            replacing: Some((orig.remaining, orig.price)),
+        }
+    }
+}
+
 impl Engine {
     /// Runs pre-trade risk. The loss check may trip the kill switch, emitting `HALT` and
     /// the mass cancel before the request is rejected `TRADING_HALTED`.
@@ -33,18 +73,46 @@ impl Engine {
         em: &mut Emitter<'_, S>,
     ) -> Result<(), Reason> {
         let a = usize::from(rq.account);
-        let instrument = usize::from(rq.instrument);
         // Rule 0. Marks are needed again by rule 5 and nothing before rule 5 moves a
         // position or a reference, so one pass serves both.
         let mut gross = 0;
         if !self.accounts[a].halted {
             let (pnl, g) = self.accounts[a].marks(&self.books);
             gross = g;
-            if pnl.lt_i128(-self.accounts[a].max_loss) {
+            if self.accounts[a].over_loss_limit(pnl) {
                 self.trip_kill_switch(rq.account, rq.request_id, rq.instrument, em);
             }
         }
-        let account = &mut self.accounts[a];
+        self.check_limits(rq, gross)?;
+        // The window is pruned when rule 6 is reached, not for requests rejected earlier
+        // (observable only if timestamps go backwards).
+        self.accounts[a].throttle.prune(rq.ts);
+        self.check_flow(rq)?;
+        self.accounts[a].throttle.record(rq.ts);
+        Ok(())
+    }
+
+    /// What pre-trade risk would answer now, changing nothing: an account whose loss
+    /// check would trip is `TRADING_HALTED`.
+    #[inline]
+    pub(super) fn risk_verdict(&self, rq: &RiskRequest) -> Result<(), Reason> {
+        let account = &self.accounts[usize::from(rq.account)];
+        if account.halted {
+            return Err(Reason::TradingHalted);
+        }
+        let (pnl, gross) = account.marks(&self.books);
+        if account.over_loss_limit(pnl) {
+            return Err(Reason::TradingHalted);
+        }
+        self.check_limits(rq, gross)?;
+        self.check_flow(rq)
+    }
+
+    /// Rules 1–5, given the account's gross exposure at reference prices.
+    #[inline]
+    fn check_limits(&self, rq: &RiskRequest, gross: i128) -> Result<(), Reason> {
+        let instrument = usize::from(rq.instrument);
+        let account = &self.accounts[usize::from(rq.account)];
         // Rule 1.
         if account.halted {
             return Err(Reason::TradingHalted);
@@ -85,8 +153,14 @@ impl Engine {
         if exposure > account.max_gross_notional {
             return Err(Reason::ExposureLimit);
         }
-        // Rule 6. The window is pruned here, when the rule is reached, not for requests
-        // rejected earlier (observable only if timestamps go backwards).
+        Ok(())
+    }
+
+    /// Rules 6 and 7: the throttle and the open-order cap.
+    #[inline]
+    fn check_flow(&self, rq: &RiskRequest) -> Result<(), Reason> {
+        let account = &self.accounts[usize::from(rq.account)];
+        // Rule 6.
         if !account.throttle.admits(rq.ts) {
             return Err(Reason::RateLimit);
         }
@@ -94,7 +168,6 @@ impl Engine {
         if rq.new_limit && account.open_orders >= account.max_open_orders {
             return Err(Reason::MaxOpenOrders);
         }
-        account.throttle.record(rq.ts);
         Ok(())
     }
 }

@@ -98,21 +98,39 @@ impl ScenarioMeta {
     /// # Errors
     /// [`CoreError::Metadata`] naming the offending field.
     pub fn validate(&self, file: &str) -> Result<(), CoreError> {
-        let bad = |message: String| Err(CoreError::Metadata { file: file.to_owned(), message });
+        self.check().map_err(|f| CoreError::Metadata { file: file.to_owned(), message: f.to_string() })
+    }
+
+    /// The rules of [`validate`](Self::validate), with the offending field apart from the
+    /// message, for callers that map it back to where the value came from.
+    ///
+    /// # Errors
+    /// The first [`MetaFault`].
+    pub fn check(&self) -> Result<(), MetaFault> {
+        let bad = |field: String, message: String| Err(MetaFault { field, message });
         if self.schema != 1 {
-            return bad(format!("schema {} is not supported (expected 1)", self.schema));
+            return bad("schema".into(), format!("{} is not supported (expected 1)", self.schema));
         }
         if self.venues.is_empty() || self.venues.len() > 255 {
-            return bad(format!("{} venues; between 1 and 255 are supported", self.venues.len()));
+            return bad(
+                "venues".into(),
+                format!("has {} entries; between 1 and 255 are supported", self.venues.len()),
+            );
         }
         for (i, v) in self.venues.iter().enumerate() {
             if usize::from(v.id) != i {
-                return bad(format!("venues[{i}].id is {}, ids must be dense (expected {i})", v.id));
+                return bad(
+                    format!("venues[{i}].id"),
+                    format!("is {}, ids must be dense (expected {i})", v.id),
+                );
             }
         }
         for (i, ins) in self.instruments.iter().enumerate() {
             if usize::from(ins.id) != i {
-                return bad(format!("instruments[{i}].id is {}, ids must be dense (expected {i})", ins.id));
+                return bad(
+                    format!("instruments[{i}].id"),
+                    format!("is {}, ids must be dense (expected {i})", ins.id),
+                );
             }
             for (field, value) in [
                 ("tick_size", ins.tick_size),
@@ -121,24 +139,33 @@ impl ScenarioMeta {
                 ("max_price", ins.max_price),
             ] {
                 if value <= 0 {
-                    return bad(format!("instruments[{i}].{field} must be > 0, got {value}"));
+                    return bad(format!("instruments[{i}].{field}"), format!("must be > 0, got {value}"));
                 }
             }
             if ins.band_bps < 0 {
-                return bad(format!("instruments[{i}].band_bps must be >= 0, got {}", ins.band_bps));
+                return bad(
+                    format!("instruments[{i}].band_bps"),
+                    format!("must be >= 0, got {}", ins.band_bps),
+                );
             }
         }
         for (i, a) in self.accounts.iter().enumerate() {
             if usize::from(a.id) != i {
-                return bad(format!("accounts[{i}].id is {}, ids must be dense (expected {i})", a.id));
+                return bad(
+                    format!("accounts[{i}].id"),
+                    format!("is {}, ids must be dense (expected {i})", a.id),
+                );
             }
             let l = &a.limits;
             if l.max_position.len() != self.instruments.len() {
-                return bad(format!(
-                    "accounts[{i}].limits.max_position has {} entries, expected one per instrument ({})",
-                    l.max_position.len(),
-                    self.instruments.len()
-                ));
+                return bad(
+                    format!("accounts[{i}].limits.max_position"),
+                    format!(
+                        "has {} entries, expected one per instrument ({})",
+                        l.max_position.len(),
+                        self.instruments.len()
+                    ),
+                );
             }
             for (field, value) in [
                 ("max_order_notional", l.max_order_notional),
@@ -146,14 +173,32 @@ impl ScenarioMeta {
                 ("max_loss", l.max_loss),
             ] {
                 if value < 0 {
-                    return bad(format!("accounts[{i}].limits.{field} must be >= 0, got {value}"));
+                    return bad(
+                        format!("accounts[{i}].limits.{field}"),
+                        format!("must be >= 0, got {value}"),
+                    );
                 }
             }
             if let Some(p) = l.max_position.iter().position(|p| *p < 0) {
-                return bad(format!("accounts[{i}].limits.max_position[{p}] must be >= 0"));
+                return bad(format!("accounts[{i}].limits.max_position[{p}]"), "must be >= 0".into());
             }
         }
         Ok(())
+    }
+}
+
+/// A metadata rule that [`ScenarioMeta::check`] found broken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetaFault {
+    /// Path of the field, e.g. `instruments[0].tick_size`.
+    pub field: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl std::fmt::Display for MetaFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.field, self.message)
     }
 }
 

@@ -9,7 +9,7 @@ mod view;
 
 pub use header::{FileHeader, FileKind, FORMAT_VERSION, HEADER_SIZE};
 pub use layout::{code_tables, event_fields, report_fields, CodeTable, Field, FieldKind};
-pub use meta::{AccountLimits, AccountMeta, InstrumentMeta, ScenarioMeta, VenueMeta};
+pub use meta::{AccountLimits, AccountMeta, InstrumentMeta, MetaFault, ScenarioMeta, VenueMeta};
 pub use records::*;
 pub use view::{
     check_events, events_from_bytes, parse_file, records_as_bytes, records_from_bytes, reports_from_bytes,
