@@ -24,7 +24,6 @@ from hotpath_format import (
     files,
     report_digest,
 )
-from hotpath_lab.drivers.builds import meta_json
 
 hotpath_rs = pytest.importorskip("hotpath_rs")
 
@@ -92,10 +91,10 @@ def test_record_layouts_are_equal_field_by_field(
 @pytest.mark.parametrize(("seed", "profile"), [(11, REALISTIC), (12, ADVERSARIAL)])
 def test_report_digests_are_equal_on_a_varied_stream(seed: int, profile: Profile) -> None:
     meta, records = random_scenario(seed, 4000, profile)
-    engine = hotpath_rs.Engine(meta_json(meta))
+    engine = hotpath_rs.Engine(meta.to_json())
     engine.replay(records)
     reports = engine.report_array()
     kinds = {ReportKind(int(k)) for k in np.unique(reports["kind"])}
     assert len(reports) > 1000 and len(kinds) >= 4, "a stream with little in it proves little"
     assert engine.digest() == report_digest(reports)
-    assert report_digest(hotpath_rs.replay(meta_json(meta), records)) == engine.digest()
+    assert report_digest(hotpath_rs.replay(meta.to_json(), records)) == engine.digest()

@@ -10,7 +10,6 @@ import pytest
 from tests.hotpath_asyncio.streams import REALISTIC, random_scenario
 
 from hotpath_format import report_digest
-from hotpath_lab.drivers.builds import meta_json
 
 hotpath_toolkit = pytest.importorskip("hotpath_toolkit")
 hotpath_rs = pytest.importorskip("hotpath_rs")
@@ -19,7 +18,7 @@ hotpath_rs = pytest.importorskip("hotpath_rs")
 @pytest.fixture(scope="module")
 def scenario() -> tuple[str, np.ndarray]:
     meta, records = random_scenario(21, 3000, REALISTIC)
-    return meta_json(meta), records
+    return meta.to_json(), records
 
 
 def test_the_native_loop_and_the_ffi_build_give_the_same_reports(
