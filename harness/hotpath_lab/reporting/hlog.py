@@ -77,8 +77,11 @@ def read_interval_log(path: Path) -> dict[str, IntervalCounts]:
     """Every metric (tag) of an ``.hlog`` file; times in seconds since the log's start time
     (the timed pass's ``t0``).
 
-    Read with ``hdrh``'s own ``HistogramLogReader`` rather than a parser of our own. Measured
-    on the ``.hlog`` of a 90-second ``calm`` run (540 intervals): READER_FIGURES.
+    Read with ``hdrh``'s own ``HistogramLogReader``: no measured reason to keep a parser of
+    our own. On the ``.hlog`` of a 90-second ``calm`` run (``--builds python --no-throughput
+    --no-overhead``: 540 intervals, 457 kB), 15 reads each on the 2-core dev VM, the reader
+    took 0.155 s (fastest; median 0.195 s) and the regex parser it replaced 0.158 s (fastest;
+    median 0.22–0.29 s), with identical arrays; decoding the payloads is 0.094 s of either.
     The reader skips lines it cannot parse without a word, so the intervals it returned are
     counted against the file's interval lines: a damaged log is an error, not a shorter run.
     """

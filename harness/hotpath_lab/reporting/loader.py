@@ -1,11 +1,11 @@
 """Run folders as pandas DataFrames: the one way notebooks and reports read results.
 
 Every function takes a run folder path or a run id (as ``hotpath results`` accepts) and
-returns a tidy frame with one row per observation; ``load_run`` gives the typed ``run.json``
-(``storage.Run``) for anything else. Latencies stay in nanoseconds (columns
+returns a tidy frame with one row per observation. Latencies stay in nanoseconds (columns
 end in ``_ns``); plots and tables convert at the last moment.
 
 ==================  ==========================================================
+``load_run``        the typed ``run.json`` (``storage.Run``): everything else
 ``load_runs``       one row per (run, build): headline figures of every run
 ``run_frame``       one row per (build, metric): count, min, p50 … p99.99, max, mean
 ``interval_frame``  one row per (build, metric, interval) from the ``.hlog``
@@ -36,6 +36,22 @@ from hotpath_lab.storage import (
     resolve_run,
     results_root,
 )
+
+__all__ = [
+    "RunRef",
+    "cpu_frame",
+    "gc_frame",
+    "gc_summary",
+    "interval_counts",
+    "interval_frame",
+    "latest_run",
+    "load_run",
+    "load_runs",
+    "profile_frame",
+    "run_frame",
+    "run_path",
+    "spectrum_frame",
+]
 
 RunRef = str | os.PathLike[str]
 SUMMARY_COLUMNS = ("count", "min", "p50", "p90", "p99", "p999", "p9999", "max", "mean")
