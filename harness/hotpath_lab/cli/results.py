@@ -169,7 +169,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for reason in comparable(b, a):
         console_err.print(f"[yellow]not like for like:[/] {reason}", highlight=False)
     try:
-        found = verdicts(fa, fb, metrics=args.metrics, replicates=args.replicates)
+        found = verdicts(fb, fa, metrics=args.metrics, replicates=args.replicates)
     except IntervalLogError as exc:
         raise InputError(str(exc)) from exc
     t = Table(

@@ -1,9 +1,9 @@
 """What changed between two runs: the one comparison engine of the lab.
 
 ``report.md`` ("Changes since the previous run") and ``hotpath results compare`` both use
-it. Three parts:
+it; every function takes the current run first, then the one it is compared with:
 
-- ``verdicts``: per build, metric and percentile, the baseline and candidate values with
+- ``verdicts``: per build, metric and percentile, the previous and current values with
   their bootstrap intervals (``bootstrap.py``, from the ``.hlog`` interval histograms), the
   relative change with the interval of the bootstrap ratio, and a verdict: *higher* or
   *lower* when that interval excludes zero, *no clear change* when it does not. Single
@@ -63,7 +63,8 @@ def quantile_label(q: float) -> str:
 
 @dataclass(frozen=True)
 class Verdict:
-    """One build's metric at one percentile, baseline against candidate."""
+    """One build's metric at one percentile: the previous run (``ci.baseline``) against the
+    current one (``ci.candidate``)."""
 
     build: str
     metric: str
@@ -85,23 +86,28 @@ class Verdict:
 
 
 def verdicts(
-    baseline: RunRef,
-    candidate: RunRef,
+    current: RunRef,
+    previous: RunRef,
     *,
     metrics: Sequence[str] = COMPARED_METRICS,
     quantiles: Sequence[float] = COMPARED_QUANTILES,
     replicates: int = REPLICATES,
 ) -> list[Verdict]:
-    """Per build present in both runs (in the candidate's order), per metric present in
-    both interval logs, per quantile: the change and its verdict."""
-    before = interval_counts(run_path(baseline))
-    after = interval_counts(run_path(candidate))
-    return verdicts_of(before, after, metrics=metrics, quantiles=quantiles, replicates=replicates)
+    """Per build present in both runs (in the current run's order), per metric present in
+    both interval logs, per quantile: the change from ``previous`` to ``current`` and its
+    verdict."""
+    return verdicts_of(
+        interval_counts(run_path(current)),
+        interval_counts(run_path(previous)),
+        metrics=metrics,
+        quantiles=quantiles,
+        replicates=replicates,
+    )
 
 
 def verdicts_of(
-    before: dict[str, dict[str, IntervalCounts]],
-    after: dict[str, dict[str, IntervalCounts]],
+    current: dict[str, dict[str, IntervalCounts]],
+    previous: dict[str, dict[str, IntervalCounts]],
     *,
     metrics: Sequence[str] = COMPARED_METRICS,
     quantiles: Sequence[float] = COMPARED_QUANTILES,
@@ -109,11 +115,13 @@ def verdicts_of(
 ) -> list[Verdict]:
     """``verdicts`` from interval logs already read (``loader.interval_counts``)."""
     out: list[Verdict] = []
-    for build, logs in after.items():
+    for build, logs in current.items():
         for metric in metrics:
-            if metric not in logs or metric not in before.get(build, {}):
+            if metric not in logs or metric not in previous.get(build, {}):
                 continue
-            cis = change_cis(before[build][metric], logs[metric], quantiles, replicates=replicates)
+            cis = change_cis(
+                previous[build][metric], logs[metric], quantiles, replicates=replicates
+            )
             out.extend(Verdict(build, metric, ci) for ci in cis)
     return out
 

@@ -337,7 +337,7 @@ def _changes(folder: Path, previous: Path | None) -> str:
     reasons = comparable(now, before)
     if reasons:
         text += "> **Not like for like:** " + "; ".join(reasons) + ".\n\n"
-    found = verdicts(previous, folder)
+    found = verdicts(folder, previous)
     if found:
         text += (
             "Percentiles with 95% bootstrap intervals from the interval logs, and the change "

@@ -66,7 +66,7 @@ def test_a_real_shift_is_called_higher_or_lower_and_noise_is_not() -> None:
     base = long_run()
     for factor, expected in ((1.3, HIGHER), (1 / 1.3, LOWER), (1.0, UNCLEAR)):
         after = {"x": {"e2e": shifted(long_run(seed=2), factor)}}
-        found = verdicts_of({"x": {"e2e": base}}, after, metrics=("e2e",), replicates=300)
+        found = verdicts_of(after, {"x": {"e2e": base}}, metrics=("e2e",), replicates=300)
         assert [v.verdict for v in found] == [expected] * 3, factor
         if expected != UNCLEAR:
             assert all(abs(v.ci.change - (factor - 1)) < 0.1 for v in found)
