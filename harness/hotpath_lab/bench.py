@@ -12,14 +12,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from hotpath_format import EventFile
 from hotpath_lab import environment
-from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.atomic import atomic_directory
 from hotpath_lab.drivers.builds import BUILTIN
 from hotpath_lab.drivers.plugin import BuildFailed, load_builds
 from hotpath_lab.inspection import summarize
@@ -27,7 +27,9 @@ from hotpath_lab.pacing import Pace
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
 from hotpath_lab.profiling.profile_pass import ProfileOptions, profile_builds
 from hotpath_lab.progress_channel import ProgressChannel
-from hotpath_lab.storage import RUN_SCHEMA, figure_at, new_run_id, run_folder
+from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folder, write_run
+from hotpath_lab.storage.figures import python_ratios
+from hotpath_lab.storage.run_model import Environment, Options, Profiles, Ratios, Scenario
 from hotpath_lab.worker import WorkerSpec
 
 PhaseProgress = Callable[[str, str, int, int], None]
@@ -89,7 +91,7 @@ def run_bench(
     progress: PhaseProgress | None = None,
 ) -> Path:
     """Runs every build on ``scenario`` and returns the new run folder."""
-    builds = options.validate()
+    specs = options.validate()
     env = environment.collect()
     run_id = new_run_id(env["git"]["short"])
     summary = summarize(scenario)
@@ -97,7 +99,7 @@ def run_bench(
     started = time.time()
     with atomic_directory(final) as staging:
         results = {}
-        for name, spec in builds.items():
+        for name, spec in specs.items():
             results[name] = _run_worker(name, spec, scenario, options, staging, progress)
         profiles = None
         if options.profile:  # never during the timed pass: a pass of its own, per build
@@ -107,40 +109,39 @@ def run_bench(
                 warmup=options.warmup,
             )
             profiles = profile_builds(
-                scenario.path, builds, staging, profile_options, results, progress
+                scenario.path, specs, staging, profile_options, results, progress
             )
-        digests = {b: r["digest"] for b, r in results.items()}
-        agree = len(set(digests.values())) == 1 and all(
-            r.get("throughput", {}).get("digest", r["digest"]) == r["digest"]
-            for r in results.values()
+        # the model checks every worker's result before anything is written: a run.json
+        # that readers would refuse cannot be made
+        builds = {b: decode(BuildResult, r, f"result of build {b!r}") for b, r in results.items()}
+        run = Run(
+            run_id=run_id,
+            created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            duration_s=time.time() - started,
+            scenario=Scenario(
+                name=summary.name,
+                path=str(scenario.path),
+                sha256=summary.digest,
+                events=summary.events,
+                order_requests=summary.order_requests,
+                market_data_events=summary.market_data_events,
+                span_s=summary.duration_s,
+                peak_rate_per_s=summary.peak_rate,
+                median_rate_per_s=summary.median_rate,
+                source=summary.source,
+            ),
+            options=decode(Options, asdict(options), "bench options"),
+            environment=decode(Environment, env, "environment"),
+            builds=builds,
+            digests={b: r.digest for b, r in builds.items()},
+            agree=len({r.digest for r in builds.values()}) == 1
+            and all(
+                r.throughput is None or r.throughput.digest == r.digest for r in builds.values()
+            ),
+            ratios=ratios(builds),
+            profiles=None if profiles is None else decode(Profiles, profiles, "profile pass"),
         )
-        run = {
-            "schema": RUN_SCHEMA,
-            "run_id": run_id,
-            "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-            "duration_s": time.time() - started,
-            "scenario": {
-                "name": summary.name,
-                "path": str(scenario.path),
-                "sha256": summary.digest,
-                "events": summary.events,
-                "order_requests": summary.order_requests,
-                "market_data_events": summary.market_data_events,
-                "span_s": summary.duration_s,
-                "peak_rate_per_s": summary.peak_rate,
-                "median_rate_per_s": summary.median_rate,
-                "source": summary.source,
-            },
-            "options": asdict(options),
-            "environment": env,
-            "builds": results,
-            "digests": digests,
-            "agree": agree,
-            "ratios": ratios(results),
-        }
-        if profiles is not None:
-            run["profiles"] = profiles
-        atomic_write_bytes(staging / "run.json", json.dumps(run, indent=2, sort_keys=True).encode())
+        write_run(staging, run)
         # imported here, not at the top: pandas and matplotlib would swell this process, and
         # a worker's ru_maxrss starts from its parent's resident size at fork
         from hotpath_lab.reporting.report import write_report_safely
@@ -230,35 +231,12 @@ def _spawn(
     return result, cpu_trace
 
 
-def ratios(results: dict[str, dict[str, Any]]) -> dict[str, dict[str, float | None]]:
-    """``python ÷ X`` for every other build: how many times slower (or bigger) Python is."""
-    if "python" not in results:
+def ratios(builds: Mapping[str, BuildResult]) -> dict[str, Ratios]:
+    """``python ÷ X`` for every other build: how many times slower (or bigger) Python is
+    (the rule per figure is ``storage.figures.ratio``)."""
+    if "python" not in builds:
         return {}
-    base = results["python"]
-    out: dict[str, dict[str, float | None]] = {}
-    for name, r in results.items():
-        if name == "python":
-            continue
-        out[f"python/{name}"] = {
-            "e2e_p50": _ratio(base, r, ("latency_ns", "e2e", "p50")),
-            "e2e_p99": _ratio(base, r, ("latency_ns", "e2e", "p99")),
-            "e2e_p999": _ratio(base, r, ("latency_ns", "e2e", "p999")),
-            "e2e_max": _ratio(base, r, ("latency_ns", "e2e", "max")),
-            "service_p99": _ratio(base, r, ("latency_ns", "service", "p99")),
-            "tick_to_book_p99": _ratio(base, r, ("latency_ns", "tick_to_book", "p99")),
-            "throughput_orders": _inverse_ratio(base, r, ("throughput", "orders_per_s")),
-            "cpu_per_order": _ratio(base, r, ("throughput", "cpu_per_order_ns")),
-            "peak_rss": _ratio(base, r, ("memory", "peak_rss_bytes")),
-            "engine_memory": _ratio(base, r, ("memory", "engine_rss_bytes")),
-        }
-    return out
-
-
-def _ratio(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> float | None:
-    x, y = figure_at(a, path), figure_at(b, path)
-    return x / y if x is not None and y else None
-
-
-def _inverse_ratio(a: dict[str, Any], b: dict[str, Any], path: tuple[str, ...]) -> float | None:
-    x, y = figure_at(a, path), figure_at(b, path)
-    return y / x if x and y is not None else None
+    base = builds["python"]
+    return {
+        f"python/{name}": python_ratios(base, b) for name, b in builds.items() if name != "python"
+    }

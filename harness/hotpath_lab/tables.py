@@ -1,13 +1,16 @@
-"""Console tables for runs: latency per stage, resources, ratios, run comparisons."""
+"""Console tables for runs: latency per stage, resources, noise floor, ratios."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from rich.console import Console
 from rich.table import Table
 
-METRICS = ("e2e", "service", "validation", "risk", "execution", "tick_to_book")
+from hotpath_lab import units
+from hotpath_lab.storage import METRICS, BuildResult, Run
+from hotpath_lab.storage.run_model import Jitter, Ratios
+
 METRIC_TITLES = {
     "e2e": "end-to-end (order requests, from intended time)",
     "service": "service time (order requests, from actual start)",
@@ -18,69 +21,53 @@ METRIC_TITLES = {
 }
 
 
-def us(ns: float | None) -> str:
-    if ns is None:
-        return "-"
-    if ns >= 1e6:
-        return f"{ns / 1e3:,.0f}"
-    return f"{ns / 1e3:,.2f}" if ns < 1e4 else f"{ns / 1e3:,.1f}"
-
-
-def render_run(run: dict[str, Any], console: Console) -> None:
-    sc = run["scenario"]
-    env = run["environment"]
-    opts = run["options"]
+def render_run(run: Run, console: Console) -> None:
+    sc, env, opts = run.scenario, run.environment, run.options
     console.print(
-        f"[bold]{sc['name']}[/]  {sc['events']:,} events ({sc['order_requests']:,} order "
-        f"requests) over {sc['span_s']:.1f} s, peak {sc['peak_rate_per_s']:,}/s",
+        f"[bold]{sc.name}[/]  {sc.events:,} events ({sc.order_requests:,} order "
+        f"requests) over {sc.span_s:.1f} s, peak {sc.peak_rate_per_s:,.0f}/s",
         highlight=False,
     )
     console.print(
-        f"pace {opts['pace']} x{opts['speed']:g}, warm-up {opts['warmup']:,} events; "
-        f"{env['cpu_model']}, {env['cpu_count']} cores, Python {env['python']}, "
-        f"{env.get('rustc') or 'rustc ?'}, extension {env.get('build_profile')}, "
-        f"git {env['git']['short']}{' (dirty)' if env['git'].get('dirty') else ''}",
+        f"pace {opts.pace} x{opts.speed:g}, warm-up {opts.warmup:,} events; "
+        f"{env.cpu_model}, {env.cpu_count} cores, Python {env.python}, "
+        f"{env.rustc or 'rustc ?'}, extension {env.build_profile}, "
+        f"git {env.git.short}{' (dirty)' if env.git.dirty else ''}",
         highlight=False,
     )
-    builds = run["builds"]
     for metric in METRICS:
-        rows = [(b, r["latency_ns"].get(metric, {})) for b, r in builds.items()]
-        if not any(s.get("count") for _, s in rows):
+        rows = [(b, r.latency_ns.of(metric)) for b, r in run.builds.items()]
+        if not any(s.count for _, s in rows):
             continue
-        t = Table(title=f"{METRIC_TITLES[metric]}, µs", title_justify="left", show_edge=False)
+        t = Table(title=METRIC_TITLES[metric], title_justify="left", show_edge=False)
         for col in ("build", "count", "min", "p50", "p90", "p99", "p99.9", "p99.99", "max", "mean"):
             t.add_column(col, justify="left" if col == "build" else "right")
         for b, s in rows:
-            if not s.get("count"):
-                continue
-            t.add_row(
-                b,
-                f"{s['count']:,}",
-                us(s["min"]),
-                us(s["p50"]),
-                us(s["p90"]),
-                us(s["p99"]),
-                us(s["p999"]),
-                us(s["p9999"]),
-                us(s["max"]),
-                us(s["mean"]),
-            )
+            if s.count:
+                t.add_row(
+                    b,
+                    f"{s.count:,}",
+                    *(
+                        units.latency(v)
+                        for v in (s.min, s.p50, s.p90, s.p99, s.p999, s.p9999, s.max, s.mean)
+                    ),
+                )
         console.print(t)
-    render_resources(builds, console)
-    render_noise_floor(builds, console)
-    render_ratios(run.get("ratios", {}), console)
-    agree = "[green]all builds agree[/]" if run["agree"] else "[bold red]BUILDS DISAGREE[/]"
-    digests = ", ".join(f"{b} {d[:12]}" for b, d in run["digests"].items())
+    render_resources(run.builds, console)
+    render_noise_floor(run.builds, console)
+    render_ratios(run.ratios, console)
+    agree = "[green]all builds agree[/]" if run.agree else "[bold red]BUILDS DISAGREE[/]"
+    digests = ", ".join(f"{b} {d[:12]}" for b, d in run.digests.items())
     console.print(f"output digests: {digests} — {agree}", highlight=False)
 
 
-def render_resources(builds: dict[str, Any], console: Console) -> None:
+def render_resources(builds: Mapping[str, BuildResult], console: Console) -> None:
     t = Table(title="throughput, CPU, memory, GC", title_justify="left", show_edge=False)
     for col in (
         "build",
         "orders/s (max pace)",
         "events/s",
-        "CPU/order µs",
+        "CPU/order",
         "busy CPU %",
         "engine MB",
         "peak RSS MB",
@@ -91,55 +78,65 @@ def render_resources(builds: dict[str, Any], console: Console) -> None:
     ):
         t.add_column(col, justify="left" if col == "build" else "right")
     for b, r in builds.items():
-        tp = r.get("throughput", {})
-        gc = r["gc"]
-        tail = gc.get("tail_overlap", {})
+        tp, gc, tail = r.throughput, r.gc, r.gc.tail_overlap
         t.add_row(
             b,
-            f"{tp['orders_per_s']:,.0f}" if tp else "-",
-            f"{tp['events_per_s']:,.0f}" if tp else "-",
-            us(tp.get("cpu_per_order_ns")) if tp else "-",
-            f"{100 * r['timed_pass']['busy_cpu_utilisation']:.1f}",
-            f"{r['memory'].get('engine_rss_bytes', 0) / 2**20:,.1f}",
-            f"{r['memory']['peak_rss_bytes'] / 2**20:,.1f}",
-            f"{gc['count']:,}",
-            f"{gc['total_ms']:,.1f}",
-            f"{gc['max_ms']:,.2f}",
-            f"{tail.get('overlapped', 0)}/{tail.get('slowest', 0)}",
+            units.count(tp.orders_per_s if tp else None),
+            units.count(tp.events_per_s if tp else None),
+            units.latency(tp.cpu_per_order_ns if tp else None),
+            f"{100 * r.timed_pass.busy_cpu_utilisation:.1f}",
+            f"{r.memory.engine_rss_bytes / 2**20:,.1f}",
+            f"{r.memory.peak_rss_bytes / 2**20:,.1f}",
+            f"{gc.count:,}",
+            f"{gc.total_ms:,.1f}",
+            f"{gc.max_ms:,.2f}",
+            f"{tail.overlapped}/{tail.slowest}",
         )
     console.print(t)
-    overhead = [(b, r["overhead_ns"]) for b, r in builds.items() if "overhead_ns" in r]
+    overhead = [
+        f"{b}: p50 {units.latency(o.service.p50)} / p99 {units.latency(o.latency.p99)}"
+        + (f" ({r.driver})" if r.driver != "python-asyncio-loop" else "")
+        for b, r in builds.items()
+        if (o := r.overhead_ns) is not None
+    ]
     if overhead:
-        line = "; ".join(
-            f"{b}: p50 {us(o['service']['p50'])} / p99 {us(o['latency']['p99'])} µs"
-            + (" (own loop)" if builds[b].get("driver") == "self-driven" else "")
-            for b, o in overhead
-            if o.get("service")
-        )
         console.print(
-            f"driver overhead (empty pipeline, service p50 / latency p99): {line}", highlight=False
+            "driver overhead (empty pipeline, service p50 / latency p99): " + "; ".join(overhead),
+            highlight=False,
         )
 
 
-def noise_floor_line(build: str, jitter: dict[str, Any]) -> str:
+def noise_floor_line(build: str, jitter: Jitter) -> str:
     """One build's probe, and the percentile beyond which the machine sets the latency."""
     return (
-        f"{build}: {jitter['per_second']:,.0f} interruptions/s, median "
-        f"{us(jitter['p50_ns'])} µs, max {us(jitter['max_ns'])} µs, "
-        f"{100 * jitter['stolen_share']:.2f}% of time lost → beyond "
-        f"p{100 * (1 - jitter['stolen_share']):.2f} the machine, not the build, sets latency"
+        f"{build}: {jitter.per_second:,.0f} interruptions/s, median "
+        f"{units.latency(jitter.p50_ns)}, max {units.latency(jitter.max_ns)}, "
+        f"{100 * jitter.stolen_share:.2f}% of time lost → beyond "
+        f"p{100 * (1 - jitter.stolen_share):.2f} the machine, not the build, sets latency"
     )
 
 
-def render_noise_floor(builds: dict[str, Any], console: Console) -> None:
-    lines = [noise_floor_line(b, r["jitter"]) for b, r in builds.items() if "jitter" in r]
+def render_noise_floor(builds: Mapping[str, BuildResult], console: Console) -> None:
+    lines = [noise_floor_line(b, j) for b, r in builds.items() if (j := r.jitter) is not None]
     if lines:
         console.print("machine noise floor (spinning thread, gaps > 1 µs):", highlight=False)
         for line in lines:
             console.print(f"  {line}", highlight=False)
 
 
-def render_ratios(ratios: dict[str, dict[str, float | None]], console: Console) -> None:
+RATIO_COLUMNS = (
+    "e2e_p50",
+    "e2e_p99",
+    "e2e_p999",
+    "service_p99",
+    "tick_to_book_p99",
+    "throughput_orders",
+    "cpu_per_order",
+    "engine_memory",
+)
+
+
+def render_ratios(ratios: Mapping[str, Ratios], console: Console) -> None:
     if not ratios:
         return
     t = Table(
@@ -147,19 +144,9 @@ def render_ratios(ratios: dict[str, dict[str, float | None]], console: Console) 
         title_justify="left",
         show_edge=False,
     )
-    cols = (
-        "e2e_p50",
-        "e2e_p99",
-        "e2e_p999",
-        "service_p99",
-        "tick_to_book_p99",
-        "throughput_orders",
-        "cpu_per_order",
-        "engine_memory",
-    )
     t.add_column("pair")
-    for c in cols:
+    for c in RATIO_COLUMNS:
         t.add_column(c, justify="right")
     for pair, r in ratios.items():
-        t.add_row(pair, *(f"{r[c]:,.1f}x" if r.get(c) else "-" for c in cols))
+        t.add_row(pair, *(units.ratio(getattr(r, c)) for c in RATIO_COLUMNS))
     console.print(t)

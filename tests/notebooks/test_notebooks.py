@@ -77,8 +77,8 @@ def test_the_p99_table_holds_each_runs_own_p99_inside_its_interval(
     check = nbformat.v4.new_code_cell(
         "_t = by_build.set_index('build')\n"
         "assert (_t['low µs'] <= _t['p99 µs']).all() and (_t['p99 µs'] <= _t['high µs']).all()\n"
-        "for _b, _r in run['builds'].items():\n"
-        "    assert abs(_t.loc[_b, 'p99 µs'] * 1e3 - _r['latency_ns']['e2e']['p99']) < 1e-3, _b\n"
+        "for _b, _r in run.builds.items():\n"
+        "    assert abs(_t.loc[_b, 'p99 µs'] * 1e3 - _r.latency_ns.e2e.p99) < 1e-3, _b\n"
         "print('checked', len(_t))"
     )
     nb.cells.append(check)
@@ -88,7 +88,7 @@ def test_the_p99_table_holds_each_runs_own_p99_inside_its_interval(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
     assert "checked 3" in output_text(nb.cells[-1])
-    assert len(load_run(sample_run)["builds"]) == 3
+    assert len(load_run(sample_run).builds) == 3
 
 
 @pytest.mark.parametrize("name", sorted(KEY_CELLS))

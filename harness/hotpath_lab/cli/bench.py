@@ -131,4 +131,4 @@ def cmd_bench(args: argparse.Namespace) -> int:
     render_run(run, console)
     console.print(f"run folder: {folder}", highlight=False)
     console.print(f"report: {folder / 'report.md'}", highlight=False)
-    return EXIT_OK if run["agree"] else EXIT_CHECK_FAILED
+    return EXIT_OK if run.agree else EXIT_CHECK_FAILED

@@ -12,45 +12,45 @@ up but show the tails.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from hotpath_lab import units
 from hotpath_lab.plots.style import (
     STAGE_COLOURS,
     build_colour,
-    fmt_us,
     latency_axis,
     new_figure,
     no_data,
     save,
 )
 from hotpath_lab.reporting.run_data import RunData
+from hotpath_lab.storage.run_model import Latencies
 
 STAGES = ("validation", "risk", "execution")
 
 
-def stage_contributions(latency: dict[str, Any]) -> dict[str, float]:
+def stage_contributions(latency: Latencies) -> dict[str, float]:
     """Mean ns per order request: queueing, each stage, other (rest of the service time)."""
-    e2e, service = latency.get("e2e", {}), latency.get("service", {})
-    n = e2e.get("count") or 0
+    e2e, service = latency.e2e, latency.service
+    n = e2e.count
     if not n:
         return {}
-    out = {"queueing": max(0.0, e2e["mean"] - service.get("mean", e2e["mean"]))}
+    out = {"queueing": max(0.0, e2e.mean - service.mean)}
     staged = 0.0
     for s in STAGES:
-        st = latency.get(s, {})
-        part = st.get("mean", 0.0) * st.get("count", 0) / n if st.get("count") else 0.0
+        st = latency.of(s)
+        part = st.mean * st.count / n if st.count else 0.0
         out[s] = part
         staged += part
-    out["other"] = max(0.0, service.get("mean", 0.0) - staged)
+    out["other"] = max(0.0, service.mean - staged)
     return out
 
 
 def plot_stage_breakdown(data: RunData, path: Path) -> Path:
     fig, (stack_ax, pct_ax) = new_figure(1, 2)
     builds = data.builds
-    parts = {b: stage_contributions(data.build(b).get("latency_ns", {})) for b in builds}
+    parts = {b: stage_contributions(data.build(b).latency_ns) for b in builds}
     if not any(parts.values()):
         no_data(stack_ax, "no order requests in this run")
         no_data(pct_ax, "no order requests in this run")
@@ -67,7 +67,7 @@ def plot_stage_breakdown(data: RunData, path: Path) -> Path:
             stack_ax.text(
                 left[i],
                 i,
-                f"  service {fmt_us(left[i] * 1e3)}\n  + queueing {fmt_us(queue)}",
+                f"  service {units.latency(left[i] * 1e3)}\n  + queueing {units.latency(queue)}",
                 va="center",
                 fontsize=8,
             )
@@ -82,9 +82,9 @@ def plot_stage_breakdown(data: RunData, path: Path) -> Path:
     x = np.arange(len(STAGES) + 1)
     labels = ["service", *STAGES]
     for i, b in enumerate(builds):
-        lat = data.build(b).get("latency_ns", {})
-        p50 = [lat.get(m, {}).get("p50", np.nan) for m in labels]
-        p99 = [lat.get(m, {}).get("p99", np.nan) for m in labels]
+        summaries = [data.build(b).latency_ns.of(m) for m in labels]
+        p50 = [s.p50 if s.count else np.nan for s in summaries]
+        p99 = [s.p99 if s.count else np.nan for s in summaries]
         c = build_colour(b, builds)
         pct_ax.bar(x + i * width, p99, width, color=c, alpha=0.45, label=f"{b} P99")
         pct_ax.bar(x + i * width, p50, width, color=c, label=f"{b} P50")
@@ -92,5 +92,5 @@ def plot_stage_breakdown(data: RunData, path: Path) -> Path:
     latency_axis(pct_ax, "y")
     pct_ax.set_title("P50 (solid) and P99 (light) per stage", fontsize=10)
     pct_ax.legend(fontsize=7, ncols=2)
-    fig.suptitle(f"{data.run['scenario']['name']}: stage breakdown")
+    fig.suptitle(f"{data.run.scenario.name}: stage breakdown")
     return save(fig, path)

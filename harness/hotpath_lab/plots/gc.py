@@ -22,7 +22,7 @@ GEN_MARKERS = {0: "o", 1: "s", 2: "D"}
 def plot_gc_pauses(data: RunData, path: Path) -> Path:
     fig, (hist_ax, time_ax) = new_figure(1, 2)
     gc = data.gc
-    counts = {b: int(data.build(b).get("gc", {}).get("count", 0)) for b in data.builds}
+    counts = {b: data.build(b).gc.count for b in data.builds}
     zero = [b for b, n in counts.items() if n == 0]
     if gc.empty:
         for ax in (hist_ax, time_ax):
@@ -68,8 +68,7 @@ def plot_gc_pauses(data: RunData, path: Path) -> Path:
         time_ax.set_ylabel("pause length")
         time_ax.legend(fontsize=8)
     summary = "; ".join(
-        f"{b}: {counts[b]} collections, "
-        f"{data.build(b).get('gc', {}).get('total_ms', 0.0):.1f} ms total"
+        f"{b}: {counts[b]} collections, {data.build(b).gc.total_ms:.1f} ms total"
         for b in data.builds
     )
     hist_ax.set_title("pause lengths", fontsize=10)
@@ -84,5 +83,5 @@ def plot_gc_pauses(data: RunData, path: Path) -> Path:
             fontsize=8,
             color="#555",
         )
-    fig.suptitle(f"{data.run['scenario']['name']}: garbage collection ({summary})", fontsize=10)
+    fig.suptitle(f"{data.run.scenario.name}: garbage collection ({summary})", fontsize=10)
     return save(fig, path)

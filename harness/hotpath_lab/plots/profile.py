@@ -46,7 +46,7 @@ def plot_profile_shares(data: RunData, path: Path) -> Path:
     builds = list(profiles)
     owners: list[str] = []
     for b in builds:
-        for o in profiles[b]["attribution"]["by_owner"]:
+        for o in profiles[b].attribution.by_owner:
             if o not in owners:
                 owners.append(o)
     engine = sorted(o for o in owners if o.startswith("engine: "))
@@ -61,8 +61,8 @@ def plot_profile_shares(data: RunData, path: Path) -> Path:
     for owner in ordered:
         shares = np.array(
             [
-                profiles[b]["attribution"]["by_owner"].get(owner, 0)
-                / max(1, profiles[b]["attribution"]["samples"])
+                profiles[b].attribution.by_owner.get(owner, 0)
+                / max(1, profiles[b].attribution.samples)
                 for b in builds
             ]
         )
@@ -87,10 +87,10 @@ def plot_profile_shares(data: RunData, path: Path) -> Path:
                     fontsize=7,
                 )
         left += shares
-    ax.set_yticks(y, [f"{b}\n({profiles[b]['samples']:,} samples)" for b in builds])
+    ax.set_yticks(y, [f"{b}\n({profiles[b].samples:,} samples)" for b in builds])
     ax.invert_yaxis()
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of profile samples inside the replays")
     ax.legend(fontsize=7, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.1))
-    fig.suptitle(f"{data.run['scenario']['name']}: where the time goes (py-spy, closed loop)")
+    fig.suptitle(f"{data.run.scenario.name}: where the time goes (py-spy, closed loop)")
     return save(fig, path)

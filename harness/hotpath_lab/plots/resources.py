@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hotpath_lab.plots.style import build_colour, new_figure, no_data, save
+from hotpath_lab import units
+from hotpath_lab.plots.style import build_colour, latency_axis, new_figure, no_data, save
 from hotpath_lab.reporting.run_data import RunData
 
 PHASE_SHADES = {"timed": "#2ca02c", "throughput": "#ff7f0e", "warmup": "#7f7f7f"}
@@ -21,15 +22,15 @@ PHASE_SHADES = {"timed": "#2ca02c", "throughput": "#ff7f0e", "warmup": "#7f7f7f"
 def plot_throughput(data: RunData, path: Path) -> Path:
     fig, (tp_ax, cpu_ax) = new_figure(1, 2)
     builds = data.builds
-    tp = {b: data.build(b).get("throughput") or {} for b in builds}
+    tp = {b: data.build(b).throughput for b in builds}
     colours = [build_colour(b, builds) for b in builds]
     if not any(tp.values()):
         no_data(tp_ax, "no throughput pass in this run (--no-throughput or --pace max)")
         no_data(cpu_ax, "no throughput pass in this run")
         return save(fig, path)
     x = np.arange(len(builds))
-    orders = np.array([tp[b].get("orders_per_s", np.nan) for b in builds])
-    events = np.array([tp[b].get("events_per_s", np.nan) for b in builds])
+    orders = np.array([t.orders_per_s if (t := tp[b]) else np.nan for b in builds])
+    events = np.array([t.events_per_s if (t := tp[b]) else np.nan for b in builds])
     tp_ax.bar(x - 0.2, events, 0.4, color=colours, alpha=0.45, label="events/s")
     tp_ax.bar(x + 0.2, orders, 0.4, color=colours, label="order requests/s")
     for xi, v in zip(x.tolist(), events, strict=True):
@@ -40,15 +41,16 @@ def plot_throughput(data: RunData, path: Path) -> Path:
     tp_ax.set_ylabel("per second (closed loop)")
     tp_ax.set_title("throughput: events (light) and order requests (solid)", fontsize=10)
     tp_ax.grid(True, axis="y", alpha=0.3)
-    cpu = np.array([tp[b].get("cpu_per_order_ns", np.nan) for b in builds]) / 1e3
+    cpu = np.array([t.cpu_per_order_ns if (t := tp[b]) else np.nan for b in builds])
     cpu_ax.bar(x, cpu, 0.5, color=colours)
     for xi, v in zip(x.tolist(), cpu, strict=True):
-        cpu_ax.text(xi, v, f"{v:,.2f} µs", ha="center", va="bottom", fontsize=8)
+        cpu_ax.text(xi, v, units.latency(v), ha="center", va="bottom", fontsize=8)
+    latency_axis(cpu_ax, "y", log=False)
     cpu_ax.set_xticks(x, builds)
-    cpu_ax.set_ylabel("CPU µs per order request (market data included in the work)")
+    cpu_ax.set_ylabel("CPU per order request (market data included in the work)")
     cpu_ax.set_title("CPU time per order request", fontsize=10)
     cpu_ax.grid(True, axis="y", alpha=0.3)
-    fig.suptitle(f"{data.run['scenario']['name']}: throughput and CPU cost")
+    fig.suptitle(f"{data.run.scenario.name}: throughput and CPU cost")
     return save(fig, path)
 
 
@@ -65,10 +67,10 @@ def plot_cpu_memory(data: RunData, path: Path) -> Path:
             t = rows["t_ms"].to_numpy() / 1e3
             cpu_ax.plot(t, rows["cpu_pct"], color=c, lw=1.2, label=build)
             mem_ax.plot(t, rows["rss_bytes"] / 2**20, color=c, lw=1.2, label=build)
-        peak = data.build(build).get("memory", {}).get("peak_rss_bytes")
+        peak = data.build(build).memory.peak_rss_bytes
         if peak:
             mem_ax.axhline(peak / 2**20, color=c, ls=":", lw=0.8)
-    timed = [data.build(b).get("timed_pass", {}).get("wall_s") for b in builds]
+    timed = [data.build(b).timed_pass.wall_s for b in builds]
     longest = max((w for w in timed if w), default=None)
     if longest:
         for ax in (cpu_ax, mem_ax):
@@ -82,5 +84,5 @@ def plot_cpu_memory(data: RunData, path: Path) -> Path:
     if not cpu.empty:
         cpu_ax.legend(fontsize=8)
         mem_ax.legend(fontsize=8)
-    fig.suptitle(f"{data.run['scenario']['name']}: CPU and memory per build")
+    fig.suptitle(f"{data.run.scenario.name}: CPU and memory per build")
     return save(fig, path)

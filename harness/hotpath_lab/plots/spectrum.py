@@ -80,7 +80,7 @@ def plot_spectrum(data: RunData, path: Path) -> Path:
     fig, axes = new_figure(1, 2)
     for ax, metric in zip(axes, ("e2e", "tick_to_book"), strict=True):
         draw_spectrum(ax, data.spectrum, metric, data.builds)
-    fig.suptitle(f"{data.run['scenario']['name']}: latency percentile spectrum")
+    fig.suptitle(f"{data.run.scenario.name}: latency percentile spectrum")
     return save(fig, path)
 
 
@@ -89,5 +89,5 @@ def plot_stage_spectra(data: RunData, path: Path) -> Path:
     fig, axes = new_figure(2, 2)
     for ax, metric in zip(axes, ("service", "validation", "risk", "execution"), strict=True):
         draw_spectrum(ax, data.spectrum, metric, data.builds)
-    fig.suptitle(f"{data.run['scenario']['name']}: percentile spectrum per stage")
+    fig.suptitle(f"{data.run.scenario.name}: percentile spectrum per stage")
     return save(fig, path)

@@ -18,6 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from hotpath_lab import units
+
 DPI = 100
 WIDTH_PX = 1200
 HEIGHT_PX = 700
@@ -63,25 +65,16 @@ def save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def fmt_us(ns: float) -> str:
-    """A latency in ns as a short µs/ms/s label."""
-    if ns >= 1e9:
-        return f"{ns / 1e9:.3g} s"
-    if ns >= 1e6:
-        return f"{ns / 1e6:.3g} ms"
-    if ns >= 1e3:
-        return f"{ns / 1e3:.3g} µs"
-    return f"{ns:.0f} ns"
-
-
-def latency_axis(ax: Axes, axis: str = "y") -> None:
-    """Log scale in ns, labelled in readable units."""
-    formatter = FuncFormatter(lambda v, _pos: fmt_us(v))
+def latency_axis(ax: Axes, axis: str = "y", *, log: bool = True) -> None:
+    """An axis of values in ns (log scale unless ``log=False``), labelled by
+    ``units.latency``."""
+    formatter = FuncFormatter(lambda v, _pos: units.latency(v))
+    scale = "log" if log else "linear"
     if axis == "y":
-        ax.set_yscale("log")
+        ax.set_yscale(scale)
         ax.yaxis.set_major_formatter(formatter)
     else:
-        ax.set_xscale("log")
+        ax.set_xscale(scale)
         ax.xaxis.set_major_formatter(formatter)
     ax.grid(True, which="major", alpha=0.35)
     ax.grid(True, which="minor", alpha=0.1)

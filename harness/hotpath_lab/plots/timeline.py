@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.axes import Axes
 
+from hotpath_lab import units
 from hotpath_lab.plots.style import (
     GC_COLOUR,
     build_colour,
-    fmt_us,
     latency_axis,
     new_figure,
     no_data,
@@ -61,8 +61,8 @@ def plot_latency_over_time(data: RunData, path: Path, metric: str = "e2e") -> Pa
         ax.legend(loc="upper left", fontsize=7, ncols=4)
     axes[-1].set_xlabel("seconds since the timed pass started (one bar per interval)")
     fig.suptitle(
-        f"{data.run['scenario']['name']}: {metric} latency per interval "
-        f"({data.run['options'].get('pace', '?')} pace); red ticks = GC pauses"
+        f"{data.run.scenario.name}: {metric} latency per interval "
+        f"({data.run.options.pace} pace); red ticks = GC pauses"
     )
     return save(fig, path)
 
@@ -120,7 +120,7 @@ def _draw_pauses(ax: Axes, data: RunData, build: str) -> None:
     ax.text(
         0.99,
         0.95,
-        f"{len(gc)} collections, longest {fmt_us(longest)}",
+        f"{len(gc)} collections, longest {units.latency(longest)}",
         transform=ax.transAxes,
         ha="right",
         va="top",

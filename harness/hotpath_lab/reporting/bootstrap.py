@@ -20,6 +20,7 @@ Both report the percentile interval of the replicates (2.5 % and 97.5 % quantile
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,12 +54,14 @@ def _interval(replicate_values: np.ndarray, confidence: float) -> tuple[float, f
     return float(lo), float(hi)
 
 
-def _block_replicates(ic: IntervalCounts, q: float, replicates: int, seed: int) -> np.ndarray:
-    """Percentile ``q`` of ``replicates`` resamplings of whole intervals (rows of
-    ``ic.counts``), drawn with replacement."""
+def _block_replicates(
+    ic: IntervalCounts, qs: Sequence[float], replicates: int, seed: int
+) -> np.ndarray:
+    """Percentiles ``qs`` of ``replicates`` resamplings of whole intervals (rows of
+    ``ic.counts``), drawn with replacement: shape ``(replicates, len(qs))``."""
     rng = np.random.default_rng(seed)
     n = ic.counts.shape[0]
-    reps = np.empty(replicates)
+    reps = np.empty((replicates, len(qs)))
     done = 0
     while done < replicates:
         b = min(BATCH, replicates - done)
@@ -66,27 +69,27 @@ def _block_replicates(ic: IntervalCounts, q: float, replicates: int, seed: int) 
         weights = np.zeros((b, n), dtype=np.int64)
         np.add.at(weights, (np.repeat(np.arange(b), n), picks.ravel()), 1)
         merged = weights @ ic.counts
-        reps[done : done + b] = quantiles(ic.values, merged, [q])[:, 0]
+        reps[done : done + b] = quantiles(ic.values, merged, qs)
         done += b
     return reps
 
 
 def _histogram_replicates(
-    values: np.ndarray, counts: np.ndarray, q: float, replicates: int, seed: int
+    values: np.ndarray, counts: np.ndarray, qs: Sequence[float], replicates: int, seed: int
 ) -> np.ndarray:
-    """Percentile ``q`` of ``replicates`` draws of ``N`` values from the histogram's own
-    distribution (all NaN for an empty histogram)."""
+    """Percentiles ``qs`` of ``replicates`` draws of ``N`` values from the histogram's own
+    distribution (all NaN for an empty histogram): shape ``(replicates, len(qs))``."""
     total = int(counts.sum())
     if total == 0:
-        return np.full(replicates, np.nan)
+        return np.full((replicates, len(qs)), np.nan)
     rng = np.random.default_rng(seed)
     p = counts / total
-    reps = np.empty(replicates)
+    reps = np.empty((replicates, len(qs)))
     done = 0
     while done < replicates:
         b = min(BATCH, replicates - done)
         draws = rng.multinomial(total, p, size=b)
-        reps[done : done + b] = quantiles(values, draws, [q])[:, 0]
+        reps[done : done + b] = quantiles(values, draws, qs)
         done += b
     return reps
 
@@ -100,12 +103,8 @@ def block_bootstrap(
     seed: int = 0,
 ) -> BootstrapCI:
     """Resamples whole intervals (rows of ``ic.counts``) with replacement."""
-    estimate = float(quantiles(ic.values, ic.merged(), [q])[0])
-    lo, hi = _interval(_block_replicates(ic, q, replicates, seed), confidence)
-    return BootstrapCI(
-        q, estimate, lo, hi, "interval", replicates, ic.counts.shape[0], int(ic.total.sum()),
-        confidence,
-    )  # fmt: skip
+    reps = _block_replicates(ic, [q], replicates, seed)[:, 0]
+    return _ci(ic, q, reps, "interval", confidence)
 
 
 def histogram_bootstrap(
@@ -122,15 +121,31 @@ def histogram_bootstrap(
     estimate = float(quantiles(values, counts, [q])[0])
     if total == 0:
         return BootstrapCI(q, np.nan, np.nan, np.nan, "histogram", replicates, 1, 0, confidence)
-    lo, hi = _interval(_histogram_replicates(values, counts, q, replicates, seed), confidence)
+    lo, hi = _interval(
+        _histogram_replicates(values, counts, [q], replicates, seed)[:, 0], confidence
+    )
     return BootstrapCI(q, estimate, lo, hi, "histogram", replicates, 1, total, confidence)
 
 
-def _use_blocks(ic: IntervalCounts, method: str) -> bool:
+def _ci(
+    ic: IntervalCounts, q: float, reps: np.ndarray, method: str, confidence: float
+) -> BootstrapCI:
+    """The interval of replicates ``reps`` of percentile ``q`` of ``ic``."""
+    estimate = float(quantiles(ic.values, ic.merged(), [q])[0])
+    lo, hi = _interval(reps, confidence)
+    blocks = ic.counts.shape[0] if method == "interval" else 1
+    return BootstrapCI(
+        q, estimate, lo, hi, method, len(reps), blocks, int(ic.total.sum()), confidence
+    )
+
+
+def _method(ic: IntervalCounts, method: str) -> str:
+    """``interval`` or ``histogram``: what ``method`` (``auto`` included) means for ``ic``."""
     if method not in ("auto", "interval", "histogram"):
         raise ValueError(f"unknown bootstrap method {method!r}: auto, interval or histogram")
-    blocks = int(np.count_nonzero(ic.total))
-    return method == "interval" or (method == "auto" and blocks >= MIN_BLOCKS)
+    if method == "auto":
+        return "interval" if int(np.count_nonzero(ic.total)) >= MIN_BLOCKS else "histogram"
+    return method
 
 
 def percentile_ci(
@@ -144,11 +159,26 @@ def percentile_ci(
 ) -> BootstrapCI:
     """``method``: ``interval``, ``histogram`` or ``auto`` (interval when there are at
     least ``MIN_BLOCKS`` non-empty intervals)."""
-    if _use_blocks(ic, method):
+    if _method(ic, method) == "interval":
         return block_bootstrap(ic, q, replicates=replicates, confidence=confidence, seed=seed)
     return histogram_bootstrap(
         ic.values, ic.merged(), q, replicates=replicates, confidence=confidence, seed=seed
     )
+
+
+def replicate_matrix(
+    ic: IntervalCounts,
+    qs: Sequence[float],
+    *,
+    method: str = "auto",
+    replicates: int = 1000,
+    seed: int = 0,
+) -> np.ndarray:
+    """Bootstrap replicates of several percentiles at once, by the same rule as
+    ``percentile_ci``: shape ``(replicates, len(qs))``; one resampling serves every ``q``."""
+    if _method(ic, method) == "interval":
+        return _block_replicates(ic, qs, replicates, seed)
+    return _histogram_replicates(ic.values, ic.merged(), qs, replicates, seed)
 
 
 def replicate_quantiles(
@@ -161,9 +191,45 @@ def replicate_quantiles(
 ) -> np.ndarray:
     """The bootstrap replicates of percentile ``q`` themselves, by the same rule as
     ``percentile_ci`` (for intervals around derived figures such as ratios)."""
-    if _use_blocks(ic, method):
-        return _block_replicates(ic, q, replicates, seed)
-    return _histogram_replicates(ic.values, ic.merged(), q, replicates, seed)
+    return replicate_matrix(ic, [q], method=method, replicates=replicates, seed=seed)[:, 0]
+
+
+@dataclass(frozen=True)
+class ChangeCI:
+    """Percentile ``quantile`` in a baseline and a candidate run, each with its interval,
+    and the relative change (candidate ÷ baseline − 1) with the interval of the replicate
+    ratios: the two runs are resampled independently."""
+
+    quantile: float
+    baseline: BootstrapCI
+    candidate: BootstrapCI
+    change: float
+    low: float
+    high: float
+
+
+def change_cis(
+    baseline: IntervalCounts,
+    candidate: IntervalCounts,
+    qs: Sequence[float],
+    *,
+    replicates: int = 1000,
+    confidence: float = 0.95,
+) -> list[ChangeCI]:
+    """One ``ChangeCI`` per quantile in ``qs``; each run is resampled once for all of them
+    (candidate with seed 1, baseline with seed 2, as ``ratio_ci``)."""
+    method_b, method_c = _method(baseline, "auto"), _method(candidate, "auto")
+    reps_b = replicate_matrix(baseline, qs, replicates=replicates, seed=2)
+    reps_c = replicate_matrix(candidate, qs, replicates=replicates, seed=1)
+    out = []
+    for j, q in enumerate(qs):
+        b = _ci(baseline, q, reps_b[:, j], method_b, confidence)
+        c = _ci(candidate, q, reps_c[:, j], method_c, confidence)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lo, hi = _interval(reps_c[:, j] / reps_b[:, j], confidence)
+            change = c.estimate / b.estimate - 1 if b.estimate else np.nan
+        out.append(ChangeCI(q, b, c, float(change), lo - 1, hi - 1))
+    return out
 
 
 def ratio_ci(
@@ -176,11 +242,5 @@ def ratio_ci(
 ) -> tuple[float, float, float]:
     """``(estimate, low, high)`` of percentile ``q`` of one run over another's, both
     resampled independently (seeds 1 and 2)."""
-    a = replicate_quantiles(numerator, q, replicates=replicates, seed=1)
-    b = replicate_quantiles(denominator, q, replicates=replicates, seed=2)
-    estimate = float(
-        quantiles(numerator.values, numerator.merged(), [q])[0]
-        / quantiles(denominator.values, denominator.merged(), [q])[0]
-    )
-    lo, hi = _interval(a / b, confidence)
-    return estimate, lo, hi
+    (c,) = change_cis(denominator, numerator, [q], replicates=replicates, confidence=confidence)
+    return c.change + 1, c.low + 1, c.high + 1

@@ -5,6 +5,7 @@ returns a tidy frame with one row per observation. Latencies stay in nanoseconds
 end in ``_ns``); plots and tables convert at the last moment.
 
 ==================  ==========================================================
+``load_run``        the typed ``run.json`` (``storage.Run``): everything else
 ``load_runs``       one row per (run, build): headline figures of every run
 ``run_frame``       one row per (build, metric): count, min, p50 … p99.99, max, mean
 ``interval_frame``  one row per (build, metric, interval) from the ``.hlog``
@@ -26,8 +27,31 @@ import numpy as np
 import pandas as pd
 
 from hotpath_lab.reporting.hlog import IntervalCounts, quantiles, read_hgrm, read_interval_log
-from hotpath_lab.storage import iter_runs, load_run, resolve_run, results_root
-from hotpath_lab.tables import METRICS
+from hotpath_lab.storage import (
+    METRICS,
+    BuildResult,
+    Run,
+    iter_runs,
+    load_run,
+    resolve_run,
+    results_root,
+)
+
+__all__ = [
+    "RunRef",
+    "cpu_frame",
+    "gc_frame",
+    "gc_summary",
+    "interval_counts",
+    "interval_frame",
+    "latest_run",
+    "load_run",
+    "load_runs",
+    "profile_frame",
+    "run_frame",
+    "run_path",
+    "spectrum_frame",
+]
 
 RunRef = str | os.PathLike[str]
 SUMMARY_COLUMNS = ("count", "min", "p50", "p90", "p99", "p999", "p9999", "max", "mean")
@@ -52,11 +76,11 @@ def latest_run(root: RunRef | None = None, scenario: str | None = None) -> Path:
 
 def load_runs(root: RunRef | None = None, scenario: str | None = None) -> pd.DataFrame:
     """Headline figures of every run under ``root``, one row per (run, build), oldest first."""
-    rows = []
-    for info in iter_runs(results_root(root), scenario):
-        run = load_run(info.path)
-        for build, r in run["builds"].items():
-            rows.append(_headline(run, build, r, info.path))
+    rows = [
+        _headline(info.run, build, r, info.path)
+        for info in iter_runs(results_root(root), scenario)
+        for build, r in info.run.builds.items()
+    ]
     columns = [
         "scenario", "run_id", "created_utc", "git_sha", "dirty", "build", "agree",
         "e2e_p50_ns", "e2e_p99_ns", "e2e_p999_ns", "e2e_max_ns", "tick_to_book_p99_ns",
@@ -66,66 +90,59 @@ def load_runs(root: RunRef | None = None, scenario: str | None = None) -> pd.Dat
     return pd.DataFrame(rows, columns=columns)
 
 
-def _headline(run: dict[str, Any], build: str, r: dict[str, Any], path: Path) -> dict[str, Any]:
-    lat = r.get("latency_ns", {})
-    e2e, t2b = lat.get("e2e", {}), lat.get("tick_to_book", {})
-    tp = r.get("throughput", {})
-    gc = r.get("gc", {})
+def _headline(run: Run, build: str, r: BuildResult, path: Path) -> dict[str, Any]:
+    e2e, t2b, tp, gc = r.latency_ns.e2e, r.latency_ns.tick_to_book, r.throughput, r.gc
     return {
-        "scenario": run["scenario"]["name"],
-        "run_id": run["run_id"],
-        "created_utc": pd.Timestamp(run["created_utc"]),
-        "git_sha": run["environment"]["git"]["short"],
-        "dirty": bool(run["environment"]["git"].get("dirty")),
+        "scenario": run.scenario.name,
+        "run_id": run.run_id,
+        "created_utc": pd.Timestamp(run.created_utc),
+        "git_sha": run.environment.git.short,
+        "dirty": bool(run.environment.git.dirty),
         "build": build,
-        "agree": run.get("agree"),
-        "e2e_p50_ns": e2e.get("p50"),
-        "e2e_p99_ns": e2e.get("p99"),
-        "e2e_p999_ns": e2e.get("p999"),
-        "e2e_max_ns": e2e.get("max"),
-        "tick_to_book_p99_ns": t2b.get("p99"),
-        "orders_per_s": tp.get("orders_per_s"),
-        "cpu_per_order_ns": tp.get("cpu_per_order_ns"),
-        "peak_rss_bytes": r.get("memory", {}).get("peak_rss_bytes"),
-        "gc_count": gc.get("count"),
-        "gc_total_ms": gc.get("total_ms"),
-        "gc_max_ms": gc.get("max_ms"),
-        "tail_in_gc_share": gc.get("tail_overlap", {}).get("share"),
+        "agree": run.agree,
+        "e2e_p50_ns": e2e.p50,
+        "e2e_p99_ns": e2e.p99,
+        "e2e_p999_ns": e2e.p999,
+        "e2e_max_ns": e2e.max,
+        "tick_to_book_p99_ns": t2b.p99,
+        "orders_per_s": tp.orders_per_s if tp else None,
+        "cpu_per_order_ns": tp.cpu_per_order_ns if tp else None,
+        "peak_rss_bytes": r.memory.peak_rss_bytes,
+        "gc_count": gc.count,
+        "gc_total_ms": gc.total_ms,
+        "gc_max_ms": gc.max_ms,
+        "tail_in_gc_share": gc.tail_overlap.share,
         # the machine's noise floor in that worker (absent in runs made with it off)
-        "noise_stolen_share": r.get("jitter", {}).get("stolen_share"),
-        "noise_per_s": r.get("jitter", {}).get("per_second"),
+        "noise_stolen_share": r.jitter.stolen_share if r.jitter else None,
+        "noise_per_s": r.jitter.per_second if r.jitter else None,
         "path": str(path),
     }
 
 
 def run_frame(run: RunRef) -> pd.DataFrame:
-    """Latency summary per (build, metric), in ns, from ``run.json``."""
-    data = load_run(run)
+    """Latency summary per (build, metric), in ns, from ``run.json`` (metrics with values)."""
     rows = []
-    for build, r in data["builds"].items():
+    for build, r in load_run(run).builds.items():
         for metric in METRICS:
-            s = r.get("latency_ns", {}).get(metric)
-            if not s or not s.get("count"):
-                continue
-            rows.append(
-                {"build": build, "metric": metric, **{k: s.get(k) for k in SUMMARY_COLUMNS}}
-            )
+            s = r.latency_ns.of(metric)
+            if s.count:
+                rows.append(
+                    {
+                        "build": build,
+                        "metric": metric,
+                        **{k: getattr(s, k) for k in SUMMARY_COLUMNS},
+                    }
+                )
     return pd.DataFrame(rows, columns=["build", "metric", *SUMMARY_COLUMNS])
-
-
-def builds_of(run: RunRef) -> list[str]:
-    return list(load_run(run)["builds"])
 
 
 def interval_counts(run: RunRef) -> dict[str, dict[str, IntervalCounts]]:
     """``{build: {metric: IntervalCounts}}`` decoded from every ``<build>.hlog``."""
     folder = run_path(run)
-    data = load_run(folder)
     out = {}
-    for build, r in data["builds"].items():
-        name = r.get("files", {}).get("hlog", f"{build}.hlog")
-        if (folder / name).is_file():
-            out[build] = read_interval_log(folder / name)
+    for build, r in load_run(folder).builds.items():
+        if (folder / r.files.hlog).is_file():
+            out[build] = read_interval_log(folder / r.files.hlog)
     return out
 
 
@@ -159,10 +176,9 @@ def gc_frame(run: RunRef) -> pd.DataFrame:
     """Every collection during the timed pass: build, generation, start_ms, pause_us, collected."""
     folder = run_path(run)
     frames = []
-    for build, r in load_run(folder)["builds"].items():
-        name = r.get("files", {}).get("gc_csv", f"gc-{build}.csv")
-        if (folder / name).is_file():
-            df = pd.read_csv(folder / name)
+    for build, r in load_run(folder).builds.items():
+        if (folder / r.files.gc_csv).is_file():
+            df = pd.read_csv(folder / r.files.gc_csv)
             df.insert(0, "build", build)
             frames.append(df)
     columns = ["build", "generation", "start_ms", "pause_us", "collected"]
@@ -176,24 +192,24 @@ def gc_frame(run: RunRef) -> pd.DataFrame:
 def gc_summary(run: RunRef) -> pd.DataFrame:
     """One row per build (zero collections included): the GC section of ``run.json``."""
     rows = []
-    data = load_run(run)
-    for build, r in data["builds"].items():
-        gc = r.get("gc", {})
-        tail = gc.get("tail_overlap", {})
-        wall_s = r.get("timed_pass", {}).get("wall_s") or np.nan
+    for build, r in load_run(run).builds.items():
+        gc, tail = r.gc, r.gc.tail_overlap
+        generation = {g: s.count for g, s in gc.by_generation.items()}
         rows.append(
             {
                 "build": build,
-                "collections": gc.get("count", 0),
-                "gen0": gc.get("by_generation", {}).get("0", {}).get("count", 0),
-                "gen1": gc.get("by_generation", {}).get("1", {}).get("count", 0),
-                "gen2": gc.get("by_generation", {}).get("2", {}).get("count", 0),
-                "total_pause_ms": gc.get("total_ms", 0.0),
-                "max_pause_ms": gc.get("max_ms", 0.0),
-                "pause_share_of_pass": gc.get("total_ms", 0.0) / 1e3 / wall_s,
-                "slowest_orders": tail.get("slowest", 0),
-                "slowest_in_pause": tail.get("overlapped", 0),
-                "slowest_in_pause_share": tail.get("share", 0.0),
+                "collections": gc.count,
+                "gen0": generation.get("0", 0),
+                "gen1": generation.get("1", 0),
+                "gen2": generation.get("2", 0),
+                "total_pause_ms": gc.total_ms,
+                "max_pause_ms": gc.max_ms,
+                "pause_share_of_pass": gc.total_ms / 1e3 / r.timed_pass.wall_s
+                if r.timed_pass.wall_s
+                else np.nan,
+                "slowest_orders": tail.slowest,
+                "slowest_in_pause": tail.overlapped,
+                "slowest_in_pause_share": tail.share,
             }
         )
     return pd.DataFrame(rows)
@@ -203,9 +219,9 @@ def cpu_frame(run: RunRef) -> pd.DataFrame:
     """CPU and RSS samples of each worker (``t_ms`` relative to the timed pass's ``t0``)."""
     folder = run_path(run)
     frames = []
-    for build, r in load_run(folder)["builds"].items():
-        name = r.get("files", {}).get("cpu_csv", f"cpu-{build}.csv")
-        if (folder / name).is_file():
+    for build, r in load_run(folder).builds.items():
+        name = r.files.cpu_csv
+        if name is not None and (folder / name).is_file():
             df = pd.read_csv(folder / name, keep_default_na=False)
             df.insert(0, "build", build)
             frames.append(df)
@@ -227,8 +243,8 @@ def spectrum_frame(run: RunRef) -> pd.DataFrame:
     """The ``.hgrm`` percentile lines: build, metric, percentile (0..1), value_ns, total_count."""
     folder = run_path(run)
     frames = []
-    for build, r in load_run(folder)["builds"].items():
-        for metric, name in r.get("files", {}).get("hgrm", {}).items():
+    for build, r in load_run(folder).builds.items():
+        for metric, name in r.files.hgrm.items():
             if not (folder / name).is_file():
                 continue
             t = read_hgrm(folder / name)
@@ -250,12 +266,11 @@ def spectrum_frame(run: RunRef) -> pd.DataFrame:
 
 def profile_frame(run: RunRef) -> pd.DataFrame:
     """Where the profiled time went: one row per (build, owner) with samples and share."""
-    profiles = load_run(run).get("profiles", {}).get("builds", {})
+    profiles = load_run(run).profiles
     rows = []
-    for build, p in profiles.items():
-        att = p.get("attribution", {})
-        total = att.get("samples", 0)
-        for owner, n in att.get("by_owner", {}).items():
+    for build, p in (profiles.builds if profiles else {}).items():
+        total = p.attribution.samples
+        for owner, n in p.attribution.by_owner.items():
             rows.append(
                 {"build": build, "owner": owner, "samples": n, "share": n / total if total else 0}
             )

@@ -3,8 +3,8 @@ what changed since the previous run of the same scenario.
 
 ``write_report(folder)`` runs inside ``hotpath bench``'s staging directory, so the report
 and its ``plots/`` are part of the atomic run folder. Every link in the report is relative
-and points at a file in the folder. ``python -m hotpath_lab.reporting RUN --out DIR``
-renders a report for an existing run elsewhere (run folders are never modified).
+and points at a file in the folder. ``hotpath results report RUN --out DIR`` renders a
+report for an existing run elsewhere (run folders are never modified).
 """
 
 from __future__ import annotations
@@ -12,21 +12,22 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
-from typing import Any
 
+from hotpath_lab import units
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.plots import PLOTS, render_all
 from hotpath_lab.plots.breakdown import STAGES, stage_contributions
 from hotpath_lab.reporting import markdown as md
 from hotpath_lab.reporting.compare import (
     comparable,
-    compare_runs,
-    p99_verdicts,
+    compare_models,
     previous_folder,
+    verdict_cells,
+    verdicts,
 )
 from hotpath_lab.reporting.run_data import RunData
 from hotpath_lab.reporting.tail import tail_table
-from hotpath_lab.storage import load_run
+from hotpath_lab.storage import Run, load_run
 from hotpath_lab.tables import noise_floor_line
 
 REPORT_NAME = "report.md"
@@ -72,46 +73,42 @@ def write_report(
 
 
 def _header(data: RunData) -> str:
-    run, sc, opts = data.run, data.run["scenario"], data.run["options"]
+    run, sc, opts = data.run, data.run.scenario, data.run.options
     agree = (
         "all builds produced identical reports"
-        if run.get("agree")
+        if run.agree
         else "**BUILDS DISAGREE: their report streams differ**"
     )
     return (
-        f"# {sc['name']} — run {run['run_id']}\n\n"
-        f"{run['created_utc']}: {sc['events']:,} events ({sc['order_requests']:,} order "
-        f"requests) over {sc['span_s']:.1f} s of scenario time, peak "
-        f"{sc['peak_rate_per_s']:,} events/s. Pace `{opts['pace']}` ×{opts['speed']:g}, "
-        f"warm-up {opts['warmup']:,} events, builds {', '.join(data.builds)}; {agree}.\n"
+        f"# {sc.name} — run {run.run_id}\n\n"
+        f"{run.created_utc}: {sc.events:,} events ({sc.order_requests:,} order "
+        f"requests) over {sc.span_s:.1f} s of scenario time, peak "
+        f"{sc.peak_rate_per_s:,.0f} events/s. Pace `{opts.pace}` ×{opts.speed:g}, "
+        f"warm-up {opts.warmup:,} events, builds {', '.join(data.builds)}; {agree}.\n"
     )
 
 
-def _environment(run: dict[str, Any]) -> str:
-    env = run["environment"]
-    git = env["git"]
-    affinity = env.get("cpu_affinity")
+def _environment(run: Run) -> str:
+    env = run.environment
+    git = env.git
+    affinity = list(env.cpu_affinity) if env.cpu_affinity else None
     rows = [
         (
             "CPU",
-            f"{env.get('cpu_model')}, {env.get('cpu_count')} cores"
+            f"{env.cpu_model}, {env.cpu_count} cores"
             + (f", affinity {affinity}" if affinity else "")
-            + (f", governor {env['cpu_governor']}" if env.get("cpu_governor") else "")
-            + (f", clock source {env['clocksource']}" if env.get("clocksource") else ""),
+            + (f", governor {env.cpu_governor}" if env.cpu_governor else "")
+            + (f", clock source {env.clocksource}" if env.clocksource else ""),
         ),
-        ("OS", f"{env.get('os')}, kernel {env.get('kernel')}, {env.get('machine')}"),
-        (
-            "Python",
-            f"{env.get('python')} ({env.get('python_implementation')}), numpy {env.get('numpy')}",
-        ),
+        ("OS", f"{env.os}, kernel {env.kernel}, {env.machine}"),
+        ("Python", f"{env.python} ({env.python_implementation}), numpy {env.numpy}"),
         (
             "Rust",
-            f"{env.get('rustc')}; extension hotpath_rs {env.get('hotpath_rs')} "
-            f"built `{env.get('build_profile')}`",
+            f"{env.rustc}; extension hotpath_rs {env.hotpath_rs} built `{env.build_profile}`",
         ),
-        ("git", f"`{git.get('sha')}`" + (" (uncommitted changes)" if git.get("dirty") else "")),
-        ("scenario", f"`{run['scenario']['path']}` sha256 `{run['scenario']['sha256'][:16]}…`"),
-        ("host", str(env.get("hostname"))),
+        ("git", f"`{git.sha}`" + (" (uncommitted changes)" if git.dirty else "")),
+        ("scenario", f"`{run.scenario.path}` sha256 `{run.scenario.sha256[:16]}…`"),
+        ("host", env.hostname),
     ]
     return "## Environment\n\n" + md.table(("", ""), rows, "ll")
 
@@ -124,24 +121,20 @@ def _summary(data: RunData) -> str:
     rows = []
     for b in data.builds:
         r = data.build(b)
-        lat = r.get("latency_ns", {})
-        e2e, t2b = lat.get("e2e", {}), lat.get("tick_to_book", {})
-        tp = r.get("throughput") or {}
-        gc = r.get("gc", {})
-        tail = gc.get("tail_overlap", {})
+        e2e, t2b, tp, gc = r.latency_ns.e2e, r.latency_ns.tick_to_book, r.throughput, r.gc
         rows.append(
             (
                 f"**{b}**",
-                md.ns(e2e.get("p50")),
-                md.ns(e2e.get("p99")),
-                md.ns(e2e.get("p999")),
-                md.ns(e2e.get("max")),
-                md.ns(t2b.get("p99")),
-                md.count(tp.get("orders_per_s")),
-                md.ns(tp.get("cpu_per_order_ns")),
-                md.mib(r.get("memory", {}).get("peak_rss_bytes")),
-                f"{gc.get('count', 0):,} ({gc.get('total_ms', 0.0):.1f} ms)",
-                f"{tail.get('overlapped', 0)}/{tail.get('slowest', 0)}",
+                units.latency(e2e.p50),
+                units.latency(e2e.p99),
+                units.latency(e2e.p999),
+                units.latency(e2e.max),
+                units.latency(t2b.p99),
+                units.count(tp.orders_per_s if tp else None),
+                units.latency(tp.cpu_per_order_ns if tp else None),
+                units.mib(r.memory.peak_rss_bytes),
+                f"{gc.count:,} ({gc.total_ms:.1f} ms)",
+                f"{gc.tail_overlap.overlapped}/{gc.tail_overlap.slowest}",
             )
         )
     text = (
@@ -149,21 +142,18 @@ def _summary(data: RunData) -> str:
         "`docs/measurement.md`); throughput and CPU per order from the closed-loop pass.\n\n"
     )
     text += md.table(header, rows)
-    ratios = data.run.get("ratios", {})
-    if ratios:
-        parts = []
-        for pair, r in ratios.items():
-            parts.append(
-                f"{pair}: e2e p99 {md.ratio(r.get('e2e_p99'))}, service p99 "
-                f"{md.ratio(r.get('service_p99'))}, throughput "
-                f"{md.ratio(r.get('throughput_orders'))}, "
-                f"CPU/order {md.ratio(r.get('cpu_per_order'))}"
-            )
+    if data.run.ratios:
+        parts = [
+            f"{pair}: e2e p99 {units.ratio(r.e2e_p99)}, service p99 "
+            f"{units.ratio(r.service_p99)}, throughput {units.ratio(r.throughput_orders)}, "
+            f"CPU/order {units.ratio(r.cpu_per_order)}"
+            for pair, r in data.run.ratios.items()
+        ]
         text += "\nPython ÷ Rust: " + "; ".join(parts) + ".\n"
     overhead = [
-        f"{b} {md.ns(data.build(b)['overhead_ns']['latency'].get('p50'))}"
+        f"{b} {units.latency(o.latency.p50)}"
         for b in data.builds
-        if data.build(b).get("overhead_ns", {}).get("latency")
+        if (o := data.build(b).overhead_ns) is not None
     ]
     if overhead:
         text += "\nDriver overhead (empty pipeline, end-to-end p50): " + ", ".join(overhead) + ".\n"
@@ -174,9 +164,9 @@ def _noise_floor(data: RunData) -> str:
     """The machine's own interruptions, probed in each worker: where its percentiles stop
     describing the build."""
     lines = [
-        f"- {noise_floor_line(b, data.build(b)['jitter'])}"
+        f"- {noise_floor_line(b, jitter)}"
         for b in data.builds
-        if "jitter" in data.build(b)
+        if (jitter := data.build(b).jitter) is not None
     ]
     if not lines:
         return ""
@@ -215,9 +205,9 @@ def _gc_and_tail(data: RunData, plots: dict[str, Path]) -> str:
                 t.get("slowest 1% in pause"),
                 t.get("slowest 0.1% in pause"),
                 t.get("slowest 0.01% in pause"),
-                md.ns(t.get("p99_paused_intervals_ns")),
-                md.ns(t.get("p99_other_intervals_ns")),
-                md.pct(t.get("tail_in_paused_share"), 0),
+                units.latency(t.get("p99_paused_intervals_ns")),
+                units.latency(t.get("p99_other_intervals_ns")),
+                units.pct(t.get("tail_in_paused_share"), 0),
             )
         )
     header = (
@@ -240,10 +230,10 @@ def _gc_and_tail(data: RunData, plots: dict[str, Path]) -> str:
 def _where_time_goes(data: RunData, plots: dict[str, Path], base: str) -> str:
     rows = []
     for b in data.builds:
-        parts = stage_contributions(data.build(b).get("latency_ns", {}))
+        parts = stage_contributions(data.build(b).latency_ns)
         if parts:
             rows.append(
-                (f"**{b}**", *(md.ns(parts.get(k)) for k in ("queueing", *STAGES, "other")))
+                (f"**{b}**", *(units.latency(parts.get(k)) for k in ("queueing", *STAGES, "other")))
             )
     text = (
         "## Where the time goes\n\nMean per order request: queueing (end-to-end − service), "
@@ -258,8 +248,9 @@ def _where_time_goes(data: RunData, plots: dict[str, Path], base: str) -> str:
 
 
 def _profiles(data: RunData, plots: dict[str, Path], base: str) -> str:
+    section = data.run.profiles
     profiles = data.profiles
-    if not profiles and not data.run.get("profiles", {}).get("errors"):
+    if section is None or (not profiles and not section.errors):
         return (
             "\nNo profile in this run: `hotpath bench … --profile` (or `make profile`) adds "
             "flame graphs and a where-the-time-goes table per build.\n"
@@ -269,22 +260,22 @@ def _profiles(data: RunData, plots: dict[str, Path], base: str) -> str:
     )
     rows = []
     for b, p in profiles.items():
-        att = p["attribution"]
-        owners = sorted(att["by_owner"].items(), key=lambda kv: -kv[1])[:5]
+        att = p.attribution
+        owners = sorted(att.by_owner.items(), key=lambda kv: -kv[1])[:5]
         top = ", ".join(
-            f"{o.removeprefix('engine: ')} {100 * n / att['samples']:.0f}%" for o, n in owners
+            f"{o.removeprefix('engine: ')} {100 * n / att.samples:.0f}%" for o, n in owners
         )
-        files = p["files"]
+        files = p.files
         rows.append(
             (
                 f"**{b}**",
-                f"{p['samples']:,}",
-                md.pct(att.get("engine_share"), 0),
+                f"{p.samples:,}",
+                units.pct(att.engine_share, 0),
                 top,
-                md.signed_pct(-p["overhead"]) if p.get("overhead") is not None else "–",
-                {True: "yes", False: "**no**", None: "–"}[p.get("digest_matches_timed")],
-                f"[flame graph]({base}{files['flame_svg']}) · "
-                f"[speedscope]({base}{files['speedscope']}) · [folded]({base}{files['folded']})",
+                units.signed_pct(-p.overhead) if p.overhead is not None else "–",
+                {True: "yes", False: "**no**", None: "–"}[p.digest_matches_timed],
+                f"[flame graph]({base}{files.flame_svg}) · "
+                f"[speedscope]({base}{files.speedscope}) · [folded]({base}{files.folded})",
             )
         )
     text += md.table(
@@ -308,20 +299,19 @@ def _profiles(data: RunData, plots: dict[str, Path], base: str) -> str:
         "views.\n"
     )
     for b, p in profiles.items():
-        top = p["attribution"]["top_self"][:8]
-        if not top:
+        top_self = p.attribution.top_self[:8]
+        if not top_self:
             continue
         text += f"\n<details><summary>{b}: hottest functions (self time)</summary>\n\n"
         text += md.table(
             ("function", "owner", "share"),
-            ((f"`{t['function']}`", t["category"], md.pct(t["share"])) for t in top),
+            ((f"`{t.function}`", t.category, units.pct(t.share)) for t in top_self),
             "llr",
         )
         text += "\n</details>\n"
-    note = data.run.get("profiles", {}).get("note")
-    if note:
-        text += f"\n> {note}\n"
-    for build, error in data.run.get("profiles", {}).get("errors", {}).items():
+    if section.note:
+        text += f"\n> {section.note}\n"
+    for build, error in section.errors.items():
         text += f"\n> **Profiling {build} failed:** {error.splitlines()[0]}\n"
     return text
 
@@ -340,64 +330,44 @@ def _changes(folder: Path, previous: Path | None) -> str:
     if previous is None:
         return text + "No earlier run of this scenario in this results folder.\n"
     before, now = load_run(previous), load_run(folder)
+    git = before.environment.git
     text += (
-        f"Against run `{before['run_id']}` (git `{before['environment']['git']['short']}`"
-        f"{', dirty' if before['environment']['git'].get('dirty') else ''}).\n\n"
+        f"Against run `{before.run_id}` (git `{git.short}`{', dirty' if git.dirty else ''}).\n\n"
     )
     reasons = comparable(now, before)
     if reasons:
         text += "> **Not like for like:** " + "; ".join(reasons) + ".\n\n"
-    diff = compare_runs(folder, previous)
+    found = verdicts(folder, previous)
+    if found:
+        text += (
+            "Percentiles with 95% bootstrap intervals from the interval logs, and the change "
+            "with the interval of the bootstrap ratio: *higher* or *lower* only when that "
+            "interval excludes zero (method in `notebooks/compare_p99.ipynb`).\n\n"
+        )
+        text += md.table(
+            ("build", "metric", "percentile", "previous", "this run", "change", "verdict"),
+            (verdict_cells(v) for v in found),
+            "lllrrrl",
+        )
+        text += "\n"
+    diff = compare_models(now, before)
     if diff.empty:
         return text + "No build in common with that run.\n"
     rows = []
     for _, r in diff.iterrows():
-        fmt = _formatter(str(r["figure"]))
         mark = "" if r["better"] is None else (" ✓" if r["better"] else " ✗")
         rows.append(
             (
                 r["build"],
                 r["figure"],
-                fmt(r["previous"]),
-                fmt(r["current"]),
-                md.signed_pct(r["change"]) + mark,
+                units.figure(r["previous"], r["unit"]),
+                units.figure(r["current"], r["unit"]),
+                units.signed_pct(r["change"]) + mark,
             )
         )
+    text += "Headline figures (single values, no interval):\n\n"
     text += md.table(("build", "figure", "previous", "this run", "change"), rows, "llrrr")
-    verdicts = p99_verdicts(folder, previous)
-    if verdicts:
-        text += (
-            "\nEnd-to-end P99 with 95% bootstrap intervals (method in "
-            "`notebooks/compare_p99.ipynb`):\n\n"
-        )
-        text += md.table(
-            ("build", "previous", "this run", "verdict"),
-            (
-                (
-                    v.build,
-                    f"{md.ns(v.previous.estimate)} [{md.ns(v.previous.low)}, "
-                    f"{md.ns(v.previous.high)}]",
-                    f"{md.ns(v.current.estimate)} [{md.ns(v.current.low)}, "
-                    f"{md.ns(v.current.high)}]",
-                    v.verdict,
-                )
-                for v in verdicts
-            ),
-            "lrrl",
-        )
     return text
-
-
-def _formatter(figure: str) -> Any:
-    if figure == "orders/s":
-        return md.count
-    if figure == "peak RSS":
-        return md.mib
-    if figure == "GC total ms":
-        return lambda v: f"{v:.1f} ms"
-    if figure == "machine noise":
-        return lambda v: f"{100 * v:.2f}% of time"
-    return md.ns
 
 
 def _files(data: RunData, base: str, plots: dict[str, Path]) -> str:
@@ -408,27 +378,27 @@ def _files(data: RunData, base: str, plots: dict[str, Path]) -> str:
 
     rows = []
     for b in data.builds:
-        files = data.build(b).get("files", {})
-        hgrm = " ".join(
-            link(metric, name) for metric, name in sorted(files.get("hgrm", {}).items())
-        )
-        prof = data.profiles.get(b, {}).get("files", {})
-        profile = " ".join(
-            link(label, prof[key])
-            for key, label in (
-                ("flame_svg", "flame"),
-                ("speedscope", "speedscope"),
-                ("folded", "folded"),
+        files = data.build(b).files
+        hgrm = " ".join(link(metric, name) for metric, name in sorted(files.hgrm.items()))
+        prof = data.profiles.get(b)
+        profile = (
+            " ".join(
+                (
+                    link("flame", prof.files.flame_svg),
+                    link("speedscope", prof.files.speedscope),
+                    link("folded", prof.files.folded),
+                )
             )
-            if key in prof
+            if prof
+            else ""
         )
         rows.append(
             (
                 f"**{b}**",
-                link(files.get("hlog", f"{b}.hlog"), files.get("hlog", f"{b}.hlog")),
+                link(files.hlog, files.hlog),
                 hgrm or "–",
-                link("gc", files.get("gc_csv", f"gc-{b}.csv")),
-                link("cpu", files.get("cpu_csv", f"cpu-{b}.csv")),
+                link("gc", files.gc_csv),
+                link("cpu", files.cpu_csv) if files.cpu_csv else "–",
                 profile or "–",
             )
         )
@@ -456,7 +426,7 @@ def write_report_safely(folder: Path, results_root: Path | None = None) -> Path 
     """``write_report`` for ``hotpath bench``: a failing plot must not cost the run.
 
     On any error the run folder still gets a ``report.md`` that says what failed (and
-    ``python -m hotpath_lab.reporting`` can render it again later); the error goes to stderr.
+    ``hotpath results report`` can render it again later); the error goes to stderr.
     """
     import sys
     import traceback

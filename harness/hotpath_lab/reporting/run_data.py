@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from hotpath_lab.reporting import loader
 from hotpath_lab.reporting.hlog import IntervalCounts
-from hotpath_lab.storage import load_run
+from hotpath_lab.storage import BuildResult, Run, load_run
+from hotpath_lab.storage.run_model import BuildProfile
 
 
 @dataclass(frozen=True)
 class RunData:
     folder: Path
-    run: dict[str, Any]
+    run: Run
     summary: pd.DataFrame
     intervals: dict[str, dict[str, IntervalCounts]]
     gc: pd.DataFrame
@@ -38,13 +39,12 @@ class RunData:
 
     @property
     def builds(self) -> list[str]:
-        return list(self.run["builds"])
+        return list(self.run.builds)
 
-    def build(self, name: str) -> dict[str, Any]:
-        result: dict[str, Any] = self.run["builds"][name]
-        return result
+    def build(self, name: str) -> BuildResult:
+        return self.run.build(name)
 
     @property
-    def profiles(self) -> dict[str, Any]:
-        builds: dict[str, Any] = self.run.get("profiles", {}).get("builds", {})
-        return builds
+    def profiles(self) -> Mapping[str, BuildProfile]:
+        """Per build, its profile (empty when the run has none)."""
+        return self.run.profiles.builds if self.run.profiles else {}

@@ -76,27 +76,20 @@ def tail_by_interval(ic: IntervalCounts, with_pause: np.ndarray) -> dict[str, An
 def tail_table(run: RunRef, metric: str = "e2e") -> pd.DataFrame:
     """One row per build: collections, pauses, and how much of the tail they explain."""
     folder = run_path(run)
-    data = load_run(folder)
     gc_all = gc_frame(folder)
     logs = interval_counts(folder)
     rows = []
-    for build, r in data["builds"].items():
-        gc = r.get("gc", {})
+    for build, r in load_run(folder).builds.items():
         row: dict[str, Any] = {
             "build": build,
-            "collections": gc.get("count", 0),
-            "total_pause_ms": gc.get("total_ms", 0.0),
-            "max_pause_ms": gc.get("max_ms", 0.0),
+            "collections": r.gc.count,
+            "total_pause_ms": r.gc.total_ms,
+            "max_pause_ms": r.gc.max_ms,
         }
-        levels = dict(gc.get("tail_overlap_levels", {}))
-        if "tail_overlap" in gc:
-            levels.setdefault("0.001", gc["tail_overlap"])
         for level in LEVELS:
-            t = levels.get(level)
+            t = r.gc.overlap_at(level)
             label = f"slowest {float(level) * 100:g}% in pause"
-            row[label] = (
-                f"{t['overlapped']}/{t['slowest']} ({100 * t['share']:.0f}%)" if t else None
-            )
+            row[label] = f"{t.overlapped}/{t.slowest} ({100 * t.share:.0f}%)" if t else None
         ic = logs.get(build, {}).get(metric)
         if ic is not None:
             pauses = pauses_by_interval(ic, gc_all[gc_all["build"] == build])

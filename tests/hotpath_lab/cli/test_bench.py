@@ -10,7 +10,7 @@ from hdrh.histogram import HdrHistogram
 from hdrh.log import HistogramLogReader
 
 from hotpath_lab.cli import main
-from hotpath_lab.storage import iter_runs, load_run
+from hotpath_lab.storage import encode, iter_runs, load_run
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def golden_dir_module() -> Path:
 
 
 def test_run_folder_holds_every_file_named_in_run_json(run_folder: Path) -> None:
-    run = load_run(run_folder)
+    run = encode(load_run(run_folder))  # checked by the model, read as JSON
     assert set(run["builds"]) == {"python", "rust-ffi", "rust-native"}
     assert run["agree"] is True
     for build, r in run["builds"].items():
@@ -50,7 +50,7 @@ def test_run_folder_holds_every_file_named_in_run_json(run_folder: Path) -> None
 
 
 def test_hlog_decodes_with_hdrhistogram_and_matches_run_json(run_folder: Path) -> None:
-    run = load_run(run_folder)
+    run = encode(load_run(run_folder))  # checked by the model, read as JSON
     for build, r in run["builds"].items():
         reader = HistogramLogReader(
             str(run_folder / r["files"]["hlog"]), HdrHistogram(1, 3_600_000_000_000, 3)
@@ -125,7 +125,7 @@ def test_a_crashing_build_leaves_no_run_folder(tmp_path: Path, golden_dir_module
 
 
 def test_each_worker_records_the_machine_noise_floor(run_folder: Path) -> None:
-    run = load_run(run_folder)
+    run = encode(load_run(run_folder))  # checked by the model, read as JSON
     for build, r in run["builds"].items():
         j = r["jitter"]
         assert 0.2e9 <= j["duration_ns"] < 1e9, build
@@ -143,5 +143,5 @@ def test_each_worker_records_the_machine_noise_floor(run_folder: Path) -> None:
 
 def test_run_json_is_plain_json(run_folder: Path) -> None:
     data = json.loads((run_folder / "run.json").read_text())
-    assert data["schema"] == "hotpath.run/1"
+    assert data["schema"] == "hotpath.run/2"
     assert np.isfinite(data["builds"]["python"]["latency_ns"]["e2e"]["mean"])

@@ -147,14 +147,14 @@ def test_the_documented_example_benches_and_shadows(tmp_path: Path) -> None:
     assert code == 0
     (info,) = list(iter_runs(results))
     run = load_run(info.path)
-    assert list(run["builds"]) == ["python", "python-sync"], "keyed by the build's name"
-    sync = run["builds"]["python-sync"]
-    assert sync["spec"] == "my_build:SyncPython"
-    assert sync["driver"] == "python-asyncio-loop"
-    assert sync["files"]["hlog"] == "python-sync.hlog"
+    assert list(run.builds) == ["python", "python-sync"], "keyed by the build's name"
+    sync = run.builds["python-sync"]
+    assert sync.spec == "my_build:SyncPython"
+    assert sync.driver == "python-asyncio-loop"
+    assert sync.files.hlog == "python-sync.hlog"
     assert (info.path / "python-sync.hlog").is_file()
-    assert set(run["digests"]) == {"python", "python-sync"}
-    assert run["agree"] is True
+    assert set(run.digests) == {"python", "python-sync"}
+    assert run.agree is True
 
 
 @pytest.mark.usefixtures("plugins")

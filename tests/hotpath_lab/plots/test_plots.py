@@ -12,6 +12,8 @@ from hotpath_lab.plots.breakdown import stage_contributions
 from hotpath_lab.plots.spectrum import inverse_tail
 from hotpath_lab.plots.style import SIZE_PX, build_colour
 from hotpath_lab.reporting.run_data import RunData
+from hotpath_lab.storage import METRICS
+from hotpath_lab.storage.run_model import Latencies, LatencySummary
 
 
 def assert_picture(path: Path) -> None:
@@ -57,14 +59,21 @@ def test_the_tail_axis_puts_each_nine_a_decade_apart() -> None:
     assert x[4] == pytest.approx(2000)  # the maximum: one step beyond the last finite point
 
 
+def summary(count: int, mean: float) -> LatencySummary:
+    return LatencySummary(
+        count=count, min=0, p50=0, p90=0, p99=0, p999=0, p9999=0, max=0, mean=mean
+    )
+
+
 def test_stage_means_add_up_to_the_mean_service_time() -> None:
-    latency = {
-        "e2e": {"count": 10, "mean": 50.0},
-        "service": {"count": 10, "mean": 20.0},
-        "validation": {"count": 10, "mean": 5.0},
-        "risk": {"count": 5, "mean": 4.0},  # half the requests reach risk
-        "execution": {"count": 2, "mean": 10.0},
-    }
+    latency = Latencies(
+        e2e=summary(10, 50.0),
+        service=summary(10, 20.0),
+        validation=summary(10, 5.0),
+        risk=summary(5, 4.0),  # half the requests reach risk
+        execution=summary(2, 10.0),
+        tick_to_book=summary(0, 0.0),
+    )
     parts = stage_contributions(latency)
     assert parts == {
         "queueing": 30.0,
@@ -73,7 +82,8 @@ def test_stage_means_add_up_to_the_mean_service_time() -> None:
         "execution": 2.0,
         "other": 11.0,
     }
-    assert stage_contributions({}) == {}
+    nothing = summary(0, 0.0)
+    assert stage_contributions(Latencies(**dict.fromkeys(METRICS, nothing))) == {}
 
 
 def test_plug_in_builds_get_stable_colours() -> None:

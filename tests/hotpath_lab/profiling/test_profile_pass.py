@@ -9,7 +9,7 @@ import pytest
 
 from hotpath_lab.profiling.profile_pass import ProfileError, ProfileOptions, profile_build
 from hotpath_lab.profiling.stacks import parse_collapsed
-from hotpath_lab.storage import load_run
+from hotpath_lab.storage import encode, load_run
 
 ENGINE_MARKERS = {
     # the engine's own frames must be in each build's flame graph
@@ -20,7 +20,7 @@ ENGINE_MARKERS = {
 
 
 def profiles(run: Path) -> dict[str, Any]:
-    data: dict[str, Any] = load_run(run)["profiles"]
+    data: dict[str, Any] = encode(load_run(run).profiles)
     return data
 
 
@@ -39,8 +39,7 @@ def test_each_build_has_a_well_formed_flame_graph_with_the_engines_frames(
 def test_each_profile_is_the_measured_code_and_says_where_the_time_went(
     sample_run: Path, build: str
 ) -> None:
-    run = load_run(sample_run)
-    p = run["profiles"]["builds"][build]
+    p = profiles(sample_run)["builds"][build]
     assert p["digest_matches_timed"] is True
     assert p["samples"] > 20
     att = p["attribution"]
@@ -62,7 +61,7 @@ def test_rust_builds_were_profiled_with_the_full_debug_info_copy(sample_run: Pat
 
 
 def test_an_unknown_build_fails_with_the_targets_error(tmp_path: Path, sample_run: Path) -> None:
-    scenario = Path(load_run(sample_run)["scenario"]["path"])
+    scenario = Path(load_run(sample_run).scenario.path)
     with pytest.raises(ProfileError, match="unknown build 'no-such-build'"):
         profile_build("no-such-build", scenario, tmp_path, ProfileOptions(seconds=0.1))
     assert list(tmp_path.iterdir()) == []

@@ -15,7 +15,7 @@ def test_run_frame_has_every_build_and_metric_with_its_figures(sample_run: Path)
     run = load_run(sample_run)
     assert sorted(df["build"].unique()) == sorted(BUILDS)
     row = df[(df["build"] == "rust-ffi") & (df["metric"] == "e2e")].iloc[0]
-    assert row["p99"] == run["builds"]["rust-ffi"]["latency_ns"]["e2e"]["p99"]
+    assert row["p99"] == run.build("rust-ffi").latency_ns.e2e.p99
     assert set(df["metric"]) >= {"e2e", "service", "validation", "risk", "execution"}
 
 
@@ -24,7 +24,7 @@ def test_interval_frame_counts_add_up_to_the_run(sample_run: Path) -> None:
     run = load_run(sample_run)
     for build in BUILDS:
         rows = df[df["build"] == build]
-        assert rows["count"].sum() == run["builds"][build]["latency_ns"]["e2e"]["count"]
+        assert rows["count"].sum() == run.build(build).latency_ns.e2e.count
         assert (rows["p50"] <= rows["p99"]).all() and (rows["p99"] <= rows["max"]).all()
         assert (rows["end_s"] > rows["start_s"]).all()
 
@@ -32,12 +32,12 @@ def test_interval_frame_counts_add_up_to_the_run(sample_run: Path) -> None:
 def test_gc_frames_list_python_collections_and_zero_for_rust(sample_run: Path) -> None:
     summary = loader.gc_summary(sample_run).set_index("build")
     run = load_run(sample_run)
-    assert summary.loc["python", "collections"] == run["builds"]["python"]["gc"]["count"]
+    assert summary.loc["python", "collections"] == run.build("python").gc.count
     assert summary.loc["rust-ffi", "collections"] == 0
     assert summary.loc["rust-native", "collections"] == 0
     events = loader.gc_frame(sample_run)
     assert set(events["build"]) <= {"python"}
-    assert len(events) == run["builds"]["python"]["gc"]["count"]
+    assert len(events) == run.build("python").gc.count
     assert list(events.columns) == ["build", "generation", "start_ms", "pause_us", "collected"]
 
 
@@ -65,10 +65,11 @@ def test_load_runs_and_latest_run_find_runs_under_a_root(sample_run: Path) -> No
     assert set(df["build"]) == set(BUILDS)
     run = load_run(sample_run)
     for row in df.to_dict("records"):
-        r = run["builds"][row["build"]]
-        assert row["e2e_p99_ns"] == r["latency_ns"]["e2e"]["p99"]
-        assert row["noise_stolen_share"] == r["jitter"]["stolen_share"]
-        assert row["noise_per_s"] == r["jitter"]["per_second"]
+        r = run.build(row["build"])
+        assert r.jitter is not None
+        assert row["e2e_p99_ns"] == r.latency_ns.e2e.p99
+        assert row["noise_stolen_share"] == r.jitter.stolen_share
+        assert row["noise_per_s"] == r.jitter.per_second
     assert loader.latest_run(root) == sample_run
     assert loader.latest_run(root, scenario="sample") == sample_run
 

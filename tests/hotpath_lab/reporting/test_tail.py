@@ -36,14 +36,10 @@ def test_the_tail_that_fell_in_paused_seconds_is_counted() -> None:
 def test_the_table_has_a_row_per_build_with_rust_at_zero(sample_run: Path) -> None:
     table = tail_table(sample_run).set_index("build")
     run = load_run(sample_run)
-    assert list(table.index) == list(run["builds"])
+    assert list(table.index) == list(run.builds)
     assert table.loc["rust-native", "collections"] == 0
     assert table.loc["rust-native", "tail_in_paused_share"] == 0.0
-    levels = run["builds"]["python"]["gc"]["tail_overlap_levels"]
-    one = levels["0.01"]
-    assert table.loc["python", "slowest 1% in pause"].startswith(
-        f"{one['overlapped']}/{one['slowest']}"
-    )
-    assert table.loc["python", "p99_ns"] == pytest.approx(
-        run["builds"]["python"]["latency_ns"]["e2e"]["p99"]
-    )
+    one = run.build("python").gc.overlap_at("0.01")
+    assert one is not None
+    assert table.loc["python", "slowest 1% in pause"].startswith(f"{one.overlapped}/{one.slowest}")
+    assert table.loc["python", "p99_ns"] == pytest.approx(run.build("python").latency_ns.e2e.p99)

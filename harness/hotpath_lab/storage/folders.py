@@ -1,0 +1,151 @@
+"""Run folders under ``results/``: naming, listing, finding, reading and writing ``run.json``.
+
+Layout (one folder per run, never modified after it is created)::
+
+    results/<scenario>/<utc-time>-<git-sha>/
+        run.json                  # a ``Run`` (storage.run_model), see docs/results.md
+        <build>.hgrm  <build>.<metric>.hgrm  <build>.hlog  gc-<build>.csv
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotpath_lab.atomic import atomic_write_bytes
+from hotpath_lab.environment import REPO
+from hotpath_lab.storage.codec import decode, encode
+from hotpath_lab.storage.errors import ResultsError
+from hotpath_lab.storage.run_model import RUN_SCHEMA, Run
+
+RUN_JSON = "run.json"
+
+
+def results_root(override: str | os.PathLike[str] | None = None) -> Path:
+    if override is not None:
+        return Path(override)
+    return Path(os.environ.get("HOTPATH_RESULTS", REPO / "results"))
+
+
+def new_run_id(git_short: str, now: float | None = None) -> str:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
+    return f"{stamp}-{git_short[:10]}"
+
+
+def run_folder(root: Path, scenario: str, run_id: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in scenario) or "scenario"
+    return root / safe / run_id
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    path: Path
+    scenario: str
+    run_id: str
+    created_utc: str
+    builds: list[str]
+    agree: bool
+    run: Run
+
+
+def iter_runs(
+    root: Path, scenario: str | None = None, *, unreadable: list[ResultsError] | None = None
+) -> Iterator[RunInfo]:
+    """Every complete run under ``root`` (staging folders are skipped), oldest first.
+
+    Folders whose ``run.json`` cannot be read (another schema version, damaged) are left
+    out; their errors are appended to ``unreadable`` when it is given."""
+    if not root.is_dir():
+        return
+    infos = []
+    for run_json in root.glob(f"*/*/{RUN_JSON}"):
+        folder = run_json.parent
+        if folder.name.startswith(".") or folder.parent.name == "baselines":
+            continue
+        try:
+            run = load_run(folder)
+        except ResultsError as exc:
+            if unreadable is not None:
+                unreadable.append(exc)
+            continue
+        if scenario is not None and run.scenario.name != scenario:
+            continue
+        infos.append(
+            RunInfo(
+                folder,
+                run.scenario.name,
+                run.run_id,
+                run.created_utc,
+                list(run.builds),
+                run.agree,
+                run,
+            )
+        )
+    yield from sorted(infos, key=lambda r: (r.created_utc, r.run_id))
+
+
+def load_run(ref: str | os.PathLike[str], root: Path | None = None) -> Run:
+    """A run by folder path, or by run id (searched under ``root``), checked against the
+    model: a missing or mistyped field raises ``ResultsError`` naming the file and field."""
+    path = resolve_run(ref, root) / RUN_JSON
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ResultsError(f"{path.parent}: no {RUN_JSON} (not a run folder)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResultsError(f"{path}: cannot read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{path}: not valid JSON: {exc}") from exc
+    return parse_run(data, str(path))
+
+
+def parse_run(data: object, source: str) -> Run:
+    """A parsed ``run.json`` document as a ``Run``; ``source`` names it in errors."""
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != RUN_SCHEMA:
+        raise ResultsError(
+            f"{source}: schema {schema!r} is not one this version of hotpath reads "
+            f"({RUN_SCHEMA!r}); read it with the hotpath version that wrote it"
+        )
+    return decode(Run, data, source)
+
+
+def run_json_bytes(run: Run) -> bytes:
+    """The document of ``run``, as ``write_run`` stores it (sorted keys, indented)."""
+    return json.dumps(encode(run), indent=2, sort_keys=True).encode()
+
+
+def write_run(folder: Path, run: Run) -> Path:
+    """Writes ``folder/run.json`` atomically. ``run`` is a model instance, so what is
+    written is what every reader accepts."""
+    path = folder / RUN_JSON
+    atomic_write_bytes(path, run_json_bytes(run))
+    return path
+
+
+def resolve_run(ref: str | os.PathLike[str], root: Path | None = None) -> Path:
+    """A run folder from its path, or from its run id (a unique prefix) under ``root``."""
+    p = Path(ref)
+    if (p / RUN_JSON).is_file():
+        return p
+    root = results_root(root)
+    matches = sorted(root.glob(f"*/{ref}*")) if isinstance(ref, str) and ref else []
+    matches = [m for m in matches if (m / RUN_JSON).is_file()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        if p.is_dir():
+            raise ResultsError(f"{p}: no {RUN_JSON} (not a run folder)")
+        raise ResultsError(f"no run folder or run id matching {str(ref)!r} under {root}")
+    names = ", ".join(m.name for m in matches[:5])
+    raise ResultsError(f"{str(ref)!r} matches several runs: {names}")
+
+
+def previous_run(root: Path, scenario: str, before: str) -> RunInfo | None:
+    """The latest complete run of ``scenario`` created before ``before`` (a run id)."""
+    earlier = [r for r in iter_runs(root, scenario) if r.run_id < before]
+    return earlier[-1] if earlier else None
