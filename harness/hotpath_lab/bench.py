@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,13 @@ from hotpath_lab.atomic import atomic_directory
 from hotpath_lab.drivers.builds import BUILTIN
 from hotpath_lab.drivers.plugin import BuildFailed, load_builds
 from hotpath_lab.inspection import summarize
-from hotpath_lab.pacing import Pace
+from hotpath_lab.options import Job, RunOptions
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
-from hotpath_lab.profiling.profile_pass import ProfileOptions, profile_builds
+from hotpath_lab.profiling.profile_pass import profile_builds
 from hotpath_lab.progress_channel import ProgressChannel
 from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folder, write_run
 from hotpath_lab.storage.figures import python_ratios
-from hotpath_lab.storage.run_model import Environment, Options, Profiles, Ratios, Scenario
-from hotpath_lab.worker import WorkerSpec
+from hotpath_lab.storage.run_model import Environment, Profiles, Ratios, Scenario
 
 PhaseProgress = Callable[[str, str, int, int], None]
 """``progress(build, phase, done, total)``"""
@@ -49,49 +48,19 @@ class BenchError(BuildFailed):
         self.detail = detail
 
 
-@dataclass
-class BenchOptions:
-    builds: list[str]
-    pace: str = "recorded"
-    speed: float = 1.0
-    warmup: int = 50_000
-    throughput: bool = True
-    overhead: bool = True
-    interval_ns: int = 1_000_000_000
-    scale: float = 1.0
-    seed: int | None = None
-    profile: bool = False
-    """After the timed workers, a separate py-spy pass per build (``hotpath_lab.profiling``)."""
-    profile_seconds: float = 5.0
-    profile_rate_hz: int = 250
-    jitter_seconds: float = 1.0
-    """Noise-floor probe per worker before its passes (``hotpath_lab.worker``); 0 skips it."""
-
-    def validate(self) -> dict[str, str]:
-        """Checks every option; returns the builds as name → ``--builds`` spec.
-
-        Raises ``BuildSpecError`` for a build that cannot be loaded, ``ValueError`` otherwise.
-        """
-        Pace.parse(self.pace, self.speed)
-        builds = {name: self.builds[i] for i, name in enumerate(load_builds(self.builds, BUILTIN))}
-        if self.warmup < 0:
-            raise ValueError(f"warm-up must be >= 0 events, got {self.warmup}")
-        if not 0 <= self.jitter_seconds <= 60:
-            raise ValueError(f"--jitter-seconds must be in [0, 60], got {self.jitter_seconds}")
-        if self.profile and not (self.profile_seconds > 0 and self.profile_rate_hz > 0):
-            raise ValueError("--profile-seconds and --profile-rate must be positive")
-        return builds
-
-
 def run_bench(
     scenario: EventFile,
-    options: BenchOptions,
+    options: RunOptions,
     results_root: Path,
     *,
     progress: PhaseProgress | None = None,
 ) -> Path:
-    """Runs every build on ``scenario`` and returns the new run folder."""
-    specs = options.validate()
+    """Runs every build on ``scenario`` and returns the new run folder.
+
+    Raises ``OptionsError``/``PaceError`` for a bad option and ``BuildSpecError`` for a
+    build that cannot be loaded, before anything runs.
+    """
+    specs = check_options(options)
     env = environment.collect()
     run_id = new_run_id(env["git"]["short"])
     summary = summarize(scenario)
@@ -103,14 +72,7 @@ def run_bench(
             results[name] = _run_worker(name, spec, scenario, options, staging, progress)
         profiles = None
         if options.profile:  # never during the timed pass: a pass of its own, per build
-            profile_options = ProfileOptions(
-                seconds=options.profile_seconds,
-                rate_hz=options.profile_rate_hz,
-                warmup=options.warmup,
-            )
-            profiles = profile_builds(
-                scenario.path, specs, staging, profile_options, results, progress
-            )
+            profiles = profile_builds(scenario.path, specs, staging, options, results, progress)
         # the model checks every worker's result before anything is written: a run.json
         # that readers would refuse cannot be made
         builds = {b: decode(BuildResult, r, f"result of build {b!r}") for b, r in results.items()}
@@ -130,7 +92,7 @@ def run_bench(
                 median_rate_per_s=summary.median_rate,
                 source=summary.source,
             ),
-            options=decode(Options, asdict(options), "bench options"),
+            options=options,
             environment=decode(Environment, env, "environment"),
             builds=builds,
             digests={b: r.digest for b, r in builds.items()},
@@ -150,28 +112,27 @@ def run_bench(
     return final
 
 
+def check_options(options: RunOptions) -> dict[str, str]:
+    """Checks every option and loads every build once; returns name → ``--builds`` entry."""
+    options.check()
+    loaded = load_builds(list(options.builds), BUILTIN)
+    return {name: options.builds[i] for i, name in enumerate(loaded)}
+
+
 def _run_worker(
     name: str,
-    spec_text: str,
+    spec: str,
     scenario: EventFile,
-    options: BenchOptions,
+    options: RunOptions,
     staging: Path,
     progress: PhaseProgress | None,
 ) -> dict[str, Any]:
-    spec = WorkerSpec(
-        build=spec_text,
-        scenario_path=str(scenario.path),
-        out_dir=str(staging),
-        pace=options.pace,
-        speed=options.speed,
-        warmup=options.warmup,
-        throughput=options.throughput,
-        overhead=options.overhead,
-        interval_ns=options.interval_ns,
-        jitter_seconds=options.jitter_seconds,
-    )
-    result, cpu_trace = _spawn(name, spec, progress, sample=True)
-    memory, _ = _spawn(name, replace(spec, mode="memory"), progress, sample=False)
+    job = Job(
+        kind="measure", build=spec, scenario_path=str(scenario.path), out=str(staging),
+        options=options,
+    )  # fmt: skip
+    result, cpu_trace = _spawn(name, job, progress, sample=True)
+    memory, _ = _spawn(name, replace(job, kind="memory"), progress, sample=False)
     result["memory"].update(memory["memory"])
     if cpu_trace is not None:
         attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
@@ -179,13 +140,13 @@ def _run_worker(
 
 
 def _spawn(
-    name: str, spec: WorkerSpec, progress: PhaseProgress | None, *, sample: bool
+    name: str, job: Job, progress: PhaseProgress | None, *, sample: bool
 ) -> tuple[dict[str, Any], Any]:
     """Runs the worker of build ``name`` to completion; returns its result and CPU trace."""
-    staging = Path(spec.out_dir)
+    staging = Path(job.out)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        json.dump(asdict(spec), f)
         spec_path = Path(f.name)
+    job.save(spec_path)
     # Progress comes through shared memory, not a pipe (see progress_channel); stderr goes
     # to a file so that a failing worker's message is kept without anyone reading a pipe.
     channel_path = spec_path.with_suffix(".progress")

@@ -1,8 +1,9 @@
 """One build, one process: warm-up, timed pass, throughput pass, overhead pass.
 
-The orchestrator (``hotpath bench``) starts ``python -m hotpath_lab.worker SPEC.json`` per
-build so that CPU time, peak RSS and GC activity belong to that build alone. Progress goes
-to stdout as JSON lines; results go to files in the spec's ``out_dir``.
+The orchestrator (``hotpath bench``) starts ``python -m hotpath_lab.worker JOB.json
+[PROGRESS_FILE]`` per build so that CPU time, peak RSS and GC activity belong to that build
+alone. Progress goes through shared memory (``progress_channel``); results go to files in
+the job's ``out`` folder.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN, overhead_build
 from hotpath_lab.drivers.plugin import AnyBuild, Build, PassTimes, SelfDrivenBuild, load_build
 from hotpath_lab.drivers.python_loop import feed, run_pass
+from hotpath_lab.options import Job, RunOptions
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.pacing import Pace
 from hotpath_lab.progress_channel import ProgressChannel
@@ -30,31 +32,6 @@ from hotpath_lab.recorders.gc import GcEvents, GcRecorder, tail_overlap
 from hotpath_lab.recorders.resources import CpuSnapshot, current_rss_bytes, peak_rss_bytes
 
 ORDER_KINDS = (EventKind.NEW_ORDER, EventKind.CANCEL, EventKind.REPLACE)
-
-
-@dataclass(frozen=True)
-class WorkerSpec:
-    build: str
-    scenario_path: str
-    out_dir: str
-    pace: str = "recorded"
-    speed: float = 1.0
-    warmup: int = 50_000
-    throughput: bool = True
-    overhead: bool = True
-    overhead_events: int = 200_000
-    overhead_rate: float = 100_000.0
-    interval_ns: int = 1_000_000_000
-    tail_share: float = 0.001
-    jitter_seconds: float = 1.0
-    """How long to probe the machine's noise floor before the passes (0 = skip)."""
-    mode: str = "measure"
-    """``measure``: warm-up, timed, throughput and overhead passes; ``memory``: only the
-    engine-memory replay, in a process of its own so no earlier pass's freed heap hides it."""
-
-    @classmethod
-    def load(cls, path: str | Path) -> WorkerSpec:
-        return cls(**json.loads(Path(path).read_text()))
 
 
 _channel: ProgressChannel | None = None
@@ -77,29 +54,30 @@ class PassResult:
     gc: GcEvents
 
 
-def run_worker(spec: WorkerSpec) -> dict[str, Any]:
-    if spec.mode == "memory":
-        scenario = read_events(spec.scenario_path)
-        build = load_build(spec.build, BUILTIN)
+def run_worker(job: Job) -> dict[str, Any]:
+    options = job.options
+    if job.kind == "memory":
+        scenario = read_events(job.scenario_path)
+        build = load_build(job.build, BUILTIN)
         memory = _memory_pass(build, scenario.meta, scenario.records)
         return {"build": build.name, "memory": memory}
-    scenario = read_events(spec.scenario_path)
+    scenario = read_events(job.scenario_path)
     records = scenario.records
     meta = scenario.meta
     kinds = np.asarray(records["kind"])
     is_order = np.isin(kinds, ORDER_KINDS)
     n_orders = int(is_order.sum())
-    pace = Pace.parse(spec.pace, spec.speed)
-    build = load_build(spec.build, BUILTIN)
+    pace = Pace.parse(options.pace, options.speed)
+    build = load_build(job.build, BUILTIN)
     rss_before = current_rss_bytes()
-    jitter = _probe_jitter(spec.jitter_seconds)
+    jitter = _probe_jitter(options.jitter_seconds)
 
     if isinstance(build, SelfDrivenBuild):
-        timed, throughput, overhead = _self_driven_passes(build, spec, meta, records, pace)
+        timed, throughput, overhead = _self_driven_passes(build, options, meta, records, pace)
     else:
-        timed, throughput, overhead = _python_passes(build, spec, meta, records, pace)
+        timed, throughput, overhead = _python_passes(build, options, meta, records, pace)
 
-    out = Path(spec.out_dir)
+    out = Path(job.out)
     from hotpath_toolkit import record_timings
 
     t = timed.times
@@ -112,7 +90,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         t.risked,
         t.executed,
         t.t0,
-        spec.interval_ns,
+        options.interval_ns,
         time.time(),
     )
     name = build.name
@@ -129,7 +107,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
     e2e = (t.end - t.intended).astype(np.int64)
     gc_summary = timed.gc.summary()
     gc_summary["tail_overlap"] = tail_overlap(
-        t.intended[is_order], t.end[is_order], e2e[is_order], timed.gc, spec.tail_share
+        t.intended[is_order], t.end[is_order], e2e[is_order], timed.gc, options.tail_share
     )
     gc_summary["tail_overlap_levels"] = {  # the same at 1% / 0.1% / 0.01% (reporting.tail)
         str(share): tail_overlap(
@@ -139,7 +117,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
     }
     result: dict[str, Any] = {
         "build": name,
-        "spec": spec.build,
+        "spec": job.build,
         "description": build.description,
         "driver": "self-driven" if isinstance(build, SelfDrivenBuild) else "python-asyncio-loop",
         "events": len(records),
@@ -152,7 +130,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
             **timed.cpu,
             "t0_ns": t.t0,  # time 0 of the .hlog and gc/cpu CSVs (CLOCK_MONOTONIC)
             "pace": pace.spec,
-            "speed": spec.speed,
+            "speed": options.speed,
             "spin_s": t.spin_ns / 1e9,
             "spin_lost_s": t.spin_lost_ns / 1e9,
             "busy_cpu_utilisation": busy_share(t, timed.cpu["cpu_s"], timed.cpu["wall_s"]),
@@ -164,7 +142,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
             "peak_rss_bytes": peak_rss_bytes(),
             "timing_arrays_bytes": t.nbytes,
         },
-        "warmup_events": min(spec.warmup, len(records)),
+        "warmup_events": min(options.warmup, len(records)),
         "files": files,
     }
     if jitter is not None:
@@ -184,7 +162,7 @@ def run_worker(spec: WorkerSpec) -> dict[str, Any]:
         o = overhead.times
         result["overhead_ns"] = {
             "events": len(o.end),
-            "rate_per_s": spec.overhead_rate,
+            "rate_per_s": options.overhead_rate,
             "latency": _quick_summary(o.end, o.intended),
             "service": _quick_summary(o.end, o.start),
         }
@@ -195,7 +173,7 @@ MAX = Pace.parse("max")
 
 
 def _python_passes(
-    build: Build, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+    build: Build, options: RunOptions, meta: ScenarioMeta, records: np.ndarray, pace: Pace
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     n = len(records)
     capacity = order_capacity(records)
@@ -208,11 +186,11 @@ def _python_passes(
         times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
         return times, pipeline.report_array()
 
-    return _passes(one_pass, spec, pace)
+    return _passes(one_pass, options, pace)
 
 
 def _self_driven_passes(
-    build: SelfDrivenBuild, spec: WorkerSpec, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+    build: SelfDrivenBuild, options: RunOptions, meta: ScenarioMeta, records: np.ndarray, pace: Pace
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     def one_pass(
         p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
@@ -227,27 +205,27 @@ def _self_driven_passes(
             progress=progress(phase),
         )
 
-    return _passes(one_pass, spec, pace)
+    return _passes(one_pass, options, pace)
 
 
 PassFn = Callable[..., tuple[PassTimes, np.ndarray]]
 
 
 def _passes(
-    one_pass: PassFn, spec: WorkerSpec, pace: Pace
+    one_pass: PassFn, options: RunOptions, pace: Pace
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     """Warm-up (discarded), timed pass, throughput pass, overhead pass; fresh engine each."""
-    if spec.warmup > 0:
-        one_pass(MAX, "warmup", stage_timing=False, limit=spec.warmup)
+    if options.warmup > 0:
+        one_pass(MAX, "warmup", stage_timing=False, limit=options.warmup)
     timed = _timed(lambda: one_pass(pace, "timed", stage_timing=True))
     throughput = None
-    if spec.throughput and pace.open_loop:
+    if options.throughput and pace.open_loop:
         throughput = _timed(lambda: one_pass(MAX, "throughput", stage_timing=False))
     overhead = None
-    if spec.overhead:
-        rate = Pace.parse(f"rate:{spec.overhead_rate}")
+    if options.overhead:
+        rate = Pace.parse(f"rate:{options.overhead_rate}")
         times, reports = one_pass(
-            rate, "overhead", stage_timing=False, limit=spec.overhead_events, empty=True
+            rate, "overhead", stage_timing=False, limit=options.overhead_events, empty=True
         )
         overhead = PassResult(times, reports, {}, GcEvents.empty())
     return timed, throughput, overhead
@@ -330,15 +308,15 @@ def main(argv: list[str] | None = None) -> int:
     global _channel
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (1, 2):
-        print("usage: python -m hotpath_lab.worker SPEC.json [PROGRESS_FILE]", file=sys.stderr)
+        print("usage: python -m hotpath_lab.worker JOB.json [PROGRESS_FILE]", file=sys.stderr)
         return 2
-    spec = WorkerSpec.load(args[0])
+    job = Job.load(args[0])
     if len(args) == 2:
         _channel = ProgressChannel(args[1])
     gc.collect()
-    result = run_worker(spec)
+    result = run_worker(job)
     atomic_write_bytes(
-        Path(spec.out_dir) / f"{result['build']}.result.json",
+        Path(job.out) / f"{result['build']}.result.json",
         json.dumps(result, indent=2, sort_keys=True).encode(),
     )
     return 0

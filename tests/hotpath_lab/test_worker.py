@@ -14,7 +14,8 @@ import pytest
 
 from hotpath_format import EVENT_DTYPE, write_events
 from hotpath_lab.drivers.calibration import WorkBuild
-from hotpath_lab.worker import WorkerSpec, run_worker
+from hotpath_lab.options import Job, RunOptions
+from hotpath_lab.worker import run_worker
 
 RATE, EVENTS = 5_000.0, 10_000  # 2 s of open-loop pacing, if the loaded worker keeps up
 META = {"schema": 1, "instruments": [], "venues": [{"id": 0, "name": "v"}], "accounts": []}
@@ -50,17 +51,16 @@ def test_busy_share_is_the_builds_cpu_even_on_a_loaded_machine(
     records = np.zeros(EVENTS, EVENT_DTYPE)
     records["kind"] = 4
     write_events(scenario, META, records)
-    spec = WorkerSpec(
-        build="hotpath_lab.drivers.calibration:work_2000",
-        scenario_path=str(scenario),
-        out_dir=str(tmp_path),
-        pace=f"rate:{RATE}",
-        warmup=0,
-        throughput=False,
-        overhead=False,
+    spec = "hotpath_lab.drivers.calibration:work_2000"
+    options = RunOptions(
+        builds=(spec,), pace=f"rate:{RATE}", warmup=0, throughput=False, overhead=False,
         jitter_seconds=0,
-    )
-    timed = run_worker(spec)["timed_pass"]
+    )  # fmt: skip
+    job = Job(
+        kind="measure", build=spec, scenario_path=str(scenario), out=str(tmp_path),
+        options=options,
+    )  # fmt: skip
+    timed = run_worker(job)["timed_pass"]
     busy = timed["busy_cpu_utilisation"]
     assert 0.0 < busy <= timed["cpu_s"] / timed["wall_s"], timed
     # CPU seconds, not shares: if the starved worker falls behind the pace, the pass takes
@@ -80,17 +80,14 @@ def test_the_native_loop_reports_a_busy_share_on_a_loaded_machine(
     native loop's spin *wall* time (inflated by preemption) was subtracted from CPU time."""
     from hotpath_lab.scenarios import build_scenario
 
-    spec = WorkerSpec(
-        build="rust-native",
-        scenario_path=str(build_scenario("smoke")),
-        out_dir=str(tmp_path),
-        pace="recorded",
-        speed=4.0,
-        warmup=0,
-        throughput=False,
-        overhead=False,
+    options = RunOptions(
+        builds=("rust-native",), speed=4.0, warmup=0, throughput=False, overhead=False,
         jitter_seconds=0,
-    )
-    timed = run_worker(spec)["timed_pass"]
+    )  # fmt: skip
+    job = Job(
+        kind="measure", build="rust-native", scenario_path=str(build_scenario("smoke")),
+        out=str(tmp_path), options=options,
+    )  # fmt: skip
+    timed = run_worker(job)["timed_pass"]
     assert 0.0 < timed["busy_cpu_utilisation"] <= timed["cpu_s"] / timed["wall_s"], timed
     assert 0 <= timed["spin_lost_s"] <= timed["spin_s"], timed

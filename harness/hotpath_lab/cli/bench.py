@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from hotpath_lab.bench import BenchOptions, run_bench
+from hotpath_lab.bench import check_options, run_bench
 from hotpath_lab.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
@@ -17,6 +17,7 @@ from hotpath_lab.cli.common import (
 )
 from hotpath_lab.cli.progress import ProgressDisplay
 from hotpath_lab.drivers.builds import DEFAULT_BUILDS
+from hotpath_lab.options import ProfileSettings, RunOptions
 from hotpath_lab.pacing import Pace, PaceError
 from hotpath_lab.storage import load_run, results_root
 from hotpath_lab.tables import render_run
@@ -101,8 +102,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except PaceError as exc:
         console_err.print(f"[bold red]error:[/] {exc}")
         return EXIT_USAGE
-    options = BenchOptions(
-        builds=[b.strip() for b in args.builds.split(",") if b.strip()],
+    options = RunOptions(
+        builds=tuple(b.strip() for b in args.builds.split(",") if b.strip()),
         pace=args.pace,
         speed=args.speed,
         warmup=args.warmup,
@@ -110,13 +111,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
         overhead=not args.no_overhead,
         scale=args.scale,
         seed=args.seed,
-        profile=args.profile,
-        profile_seconds=args.profile_seconds,
-        profile_rate_hz=args.profile_rate,
+        profile=ProfileSettings(seconds=args.profile_seconds, rate_hz=args.profile_rate)
+        if args.profile
+        else None,
         jitter_seconds=args.jitter_seconds,
     )
     try:
-        options.validate()
+        check_options(options)
     except ValueError as exc:
         console_err.print(f"[bold red]error:[/] {exc}")
         return EXIT_USAGE

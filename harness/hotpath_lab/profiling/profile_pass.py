@@ -23,18 +23,17 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.environment import venv_tool
+from hotpath_lab.options import Job, ProfileSettings, RunOptions
 from hotpath_lab.profiling.attribution import attribute
 from hotpath_lab.profiling.extension import ExtensionBuildError, profiling_extension
 from hotpath_lab.profiling.flamegraph import render_svg
 from hotpath_lab.profiling.speedscope import speedscope_json
 from hotpath_lab.profiling.stacks import focus_on_replays, parse_collapsed, to_collapsed
-from hotpath_lab.profiling.target import ProfileSpec
 
 Progress = Callable[[str, str, int, int], None]
 RUST_BUILDS = ("rust-ffi", "rust-native")
@@ -42,19 +41,6 @@ RUST_BUILDS = ("rust-ffi", "rust-native")
 
 class ProfileError(RuntimeError):
     """py-spy or the profile target failed; the message carries their output."""
-
-
-@dataclass(frozen=True)
-class ProfileOptions:
-    seconds: float = 5.0
-    """Minimum sampling time per build (the target replays until it has passed)."""
-    rate_hz: int = 250
-    warmup: int = 50_000
-    extension: str = "profiling"
-    """``profiling``: build and use the full-debug-info copy for the Rust builds;
-    ``installed``: profile the extensions installed in the venv as they are."""
-    control: bool = True
-    """Run the target once more without the profiler, to measure the profiler's cost."""
 
 
 def pyspy_executable() -> str:
@@ -114,7 +100,7 @@ def profile_build(
     build: str,
     scenario_path: Path,
     out_dir: Path,
-    options: ProfileOptions,
+    options: RunOptions,
     *,
     spec: str | None = None,
     extension_site: Path | None = None,
@@ -122,30 +108,28 @@ def profile_build(
     """Profiles the build named ``build`` (loaded from ``spec``, default its name) on the
     scenario; writes its files into ``out_dir``.
 
-    With ``options.control`` the target also runs once without the profiler, right after,
-    to measure what sampling costs.
+    ``options.profile`` says how (its defaults when ``None``); with its ``control`` the
+    target also runs once without the profiler, right after, to measure what sampling costs.
     """
+    settings = options.profile or ProfileSettings()
     with tempfile.TemporaryDirectory(prefix="hotpath-profile-") as tmp:
         work = Path(tmp)
-        target = ProfileSpec(
-            build=spec or build,
-            scenario_path=str(scenario_path),
-            out_path=str(work / "result.json"),
-            seconds=options.seconds,
-            warmup=options.warmup,
-        )
-        spec_path = work / "spec.json"
-        spec_path.write_text(json.dumps(asdict(target)))
+        target = Job(
+            kind="profile", build=spec or build, scenario_path=str(scenario_path),
+            out=str(work / "result.json"), options=options,
+        )  # fmt: skip
+        spec_path = work / "job.json"
+        target.save(spec_path)
         raw = work / "stacks.txt"
         env = dict(os.environ)
         if extension_site is not None:
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(extension_site), env.get("PYTHONPATH", "")) if p
             )
-        result_path = Path(target.out_path)
+        result_path = Path(target.out)
         profiled = _run_target(
             build,
-            pyspy_command(raw, options.rate_hz, _target_command(spec_path)),
+            pyspy_command(raw, settings.rate_hz, _target_command(spec_path)),
             env,
             result_path,
             "py-spy profile",
@@ -155,7 +139,7 @@ def profile_build(
         stacks = parse_collapsed(raw.read_text(), source=f"py-spy output for {build}")
         control = (
             _run_target(build, _target_command(spec_path), env, result_path, "control run")
-            if options.control
+            if settings.control
             else None
         )
     focused = focus_on_replays(stacks)
@@ -172,7 +156,7 @@ def profile_build(
     }
     title = f"{build}: where the time goes while replaying the scenario (closed loop)"
     subtitle = (
-        f"{focused.samples:,} samples at {options.rate_hz} Hz over "
+        f"{focused.samples:,} samples at {settings.rate_hz} Hz over "
         f"{profiled['replay_s']:.1f} s of replays ({profiled['passes']} replay(s)); "
         f"engine {100 * attribution.engine_share:.1f}% of samples. Hover a frame for its share."
     )
@@ -188,7 +172,7 @@ def profile_build(
         "build": build,
         "files": files,
         "sampler": f"{pyspy_version()} record --native --function",
-        "rate_hz": options.rate_hz,
+        "rate_hz": settings.rate_hz,
         "replay_s": profiled["replay_s"],
         "passes": profiled["passes"],
         "events_per_s": profiled["events_per_s"],
@@ -207,7 +191,7 @@ def profile_builds(
     scenario_path: Path,
     builds: dict[str, str],
     out_dir: Path,
-    options: ProfileOptions,
+    options: RunOptions,
     results: dict[str, dict[str, Any]] | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
@@ -219,7 +203,8 @@ def profile_builds(
     """
     site: Path | None = None
     note = None
-    if options.extension == "profiling" and any(b in RUST_BUILDS for b in builds):
+    settings = options.profile or ProfileSettings()
+    if settings.extension == "profiling" and any(b in RUST_BUILDS for b in builds):
         try:
             site = profiling_extension()
         except ExtensionBuildError as exc:
@@ -257,4 +242,4 @@ def profile_builds(
         profiles[build] = summary
         if progress is not None:
             progress(build, "profile", 1, 1)
-    return {"options": asdict(options), "note": note, "builds": profiles, "errors": errors}
+    return {"note": note, "builds": profiles, "errors": errors}

@@ -1,6 +1,6 @@
 """The process a profiler samples: one build replaying a scenario, nothing else.
 
-``python -m hotpath_lab.profiling.target SPEC.json`` is started *by* py-spy (which the
+``python -m hotpath_lab.profiling.target JOB.json`` is started *by* py-spy (which the
 harness starts), never attached to: it loads the scenario, warms the build up like the
 timed worker does, then replays the whole scenario closed loop (``--pace max``) through a
 fresh engine again and again until ``seconds`` of replaying have passed, so even a small
@@ -21,7 +21,6 @@ import importlib
 import json
 import sys
 import time
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,24 +32,14 @@ from hotpath_lab.drivers.builds import BUILTIN, RustFfiBuild
 from hotpath_lab.drivers.native import NativeBuild
 from hotpath_lab.drivers.plugin import AnyBuild, Pipeline, SelfDrivenBuild, load_build
 from hotpath_lab.drivers.python_loop import run_pass
+from hotpath_lab.options import Job, ProfileSettings
 from hotpath_lab.pacing import Pace
 
 MAX = Pace.parse("max")
 
 
-@dataclass(frozen=True)
-class ProfileSpec:
-    build: str
-    scenario_path: str
-    out_path: str
-    seconds: float = 5.0
-    """Keep replaying until this much time has passed (at least one full replay)."""
-    warmup: int = 50_000
-    max_passes: int = 10_000
-
-    @classmethod
-    def load(cls, path: str | Path) -> ProfileSpec:
-        return cls(**json.loads(Path(path).read_text()))
+MAX_PASSES = 10_000
+"""A bound on replays of a tiny scenario, whatever ``seconds`` asks."""
 
 
 def measured_replay(
@@ -101,18 +90,20 @@ def warm_up(build: AnyBuild, meta: ScenarioMeta, records: np.ndarray, limit: int
         run_pass(build.create(meta, len(records), stage_timing=False), records, MAX, limit=limit)
 
 
-def run(spec: ProfileSpec) -> dict[str, Any]:
-    scenario = read_events(spec.scenario_path)
+def run(job: Job) -> dict[str, Any]:
+    scenario = read_events(job.scenario_path)
     records, meta = scenario.records, scenario.meta
-    build = load_build(spec.build, BUILTIN)
-    if spec.warmup > 0:
-        warm_up(build, meta, records, spec.warmup)
+    build = load_build(job.build, BUILTIN)
+    warmup = job.options.warmup
+    if warmup > 0:
+        warm_up(build, meta, records, warmup)
     gc.collect()
+    seconds = (job.options.profile or ProfileSettings()).seconds
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    passes, busy, digest = replays(build, meta, records, spec.seconds, spec.max_passes)
+    passes, busy, digest = replays(build, meta, records, seconds, MAX_PASSES)
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     result: dict[str, Any] = {
-        "spec": asdict(spec),
+        "build": job.build,
         "passes": passes,
         "events": passes * len(records),
         "wall_s": wall,
@@ -136,11 +127,11 @@ def run(spec: ProfileSpec) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m hotpath_lab.profiling.target SPEC.json", file=sys.stderr)
+        print("usage: python -m hotpath_lab.profiling.target JOB.json", file=sys.stderr)
         return 2
-    spec = ProfileSpec.load(args[0])
-    result = run(spec)
-    atomic_write_bytes(Path(spec.out_path), json.dumps(result, indent=2).encode())
+    job = Job.load(args[0])
+    result = run(job)
+    atomic_write_bytes(Path(job.out), json.dumps(result, indent=2).encode())
     return 0
 
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Literal, get_args, get_type_hints
 
+from hotpath_lab.options import RunOptions
 from hotpath_lab.storage.codec import Json, doc, extra_keys, may_be_absent
 
 # -- latency summaries -------------------------------------------------------------------
@@ -283,18 +284,6 @@ class Scenario:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Options:
-    """Every option of the run. The ones that decide whether two runs are like for like are
-    typed; the rest are kept as given."""
-
-    builds: tuple[str, ...]
-    pace: str
-    speed: float
-    warmup: int
-    others: Mapping[str, Json] = field(default_factory=dict, metadata=extra_keys())
-
-
-@dataclass(frozen=True, kw_only=True)
 class GitState:
     """The commit measured."""
 
@@ -348,17 +337,6 @@ class Ratios:
     cpu_per_order: float | None
     peak_rss: float | None
     engine_memory: float | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProfileOptions:
-    """How the profile pass ran (``hotpath_lab.profiling.profile_pass.ProfileOptions``)."""
-
-    seconds: float
-    rate_hz: int
-    warmup: int
-    extension: str
-    control: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -417,7 +395,6 @@ class BuildProfile:
 class Profiles:
     """``--profile``: per build, the profile files and where the samples fell."""
 
-    options: ProfileOptions
     note: str | None
     builds: Mapping[str, BuildProfile]
     errors: Mapping[str, str] = field(metadata=doc("build → why its profile failed"))
@@ -432,7 +409,7 @@ class Run:
     created_utc: str
     duration_s: float
     scenario: Scenario
-    options: Options
+    options: RunOptions = field(metadata=doc("hotpath_lab.options.RunOptions"))
     environment: Environment
     builds: Mapping[str, BuildResult]
     digests: Mapping[str, str]

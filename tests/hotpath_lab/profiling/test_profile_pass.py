@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from hotpath_lab.profiling.profile_pass import ProfileError, ProfileOptions, profile_build
+from hotpath_lab.options import ProfileSettings, RunOptions
+from hotpath_lab.profiling.profile_pass import ProfileError, profile_build
 from hotpath_lab.profiling.stacks import parse_collapsed
 from hotpath_lab.storage import encode, load_run
 
@@ -63,5 +64,12 @@ def test_rust_builds_were_profiled_with_the_full_debug_info_copy(sample_run: Pat
 def test_an_unknown_build_fails_with_the_targets_error(tmp_path: Path, sample_run: Path) -> None:
     scenario = Path(load_run(sample_run).scenario.path)
     with pytest.raises(ProfileError, match="unknown build 'no-such-build'"):
-        profile_build("no-such-build", scenario, tmp_path, ProfileOptions(seconds=0.1))
+        options = RunOptions(builds=("no-such-build",), profile=ProfileSettings(seconds=0.1))
+        profile_build("no-such-build", scenario, tmp_path, options)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_run_keeps_the_profile_settings_the_targets_ran_with(sample_run: Path) -> None:
+    options = load_run(sample_run).options
+    assert options.profile == ProfileSettings(seconds=1.0, rate_hz=200)
+    assert options.builds == ("python", "rust-ffi", "rust-native")

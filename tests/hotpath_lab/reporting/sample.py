@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from hotpath_format import EVENT_DTYPE, read_events, write_events
-from hotpath_lab.bench import BenchOptions, run_bench
+from hotpath_lab.bench import run_bench
+from hotpath_lab.options import ProfileSettings, RunOptions
 
 BOOK_DELTA, TRADE, NEW_ORDER, CANCEL = 1, 2, 3, 4
 BUY, SELL = 1, 2
@@ -115,13 +116,11 @@ def bench_sample(
     builds: tuple[str, ...] = ("python", "rust-ffi", "rust-native"),
 ) -> Path:
     """One bench run of the sample scenario; a short profile pass when ``profile``."""
-    options = BenchOptions(
-        builds=list(builds),
+    options = RunOptions(
+        builds=builds,
         warmup=500,
         overhead=False,
-        profile=profile,
-        profile_seconds=1.0,
-        profile_rate_hz=200,
+        profile=ProfileSettings(seconds=1.0, rate_hz=200) if profile else None,
         jitter_seconds=0.2,
     )
     return run_bench(read_events(scenario), options, root)
