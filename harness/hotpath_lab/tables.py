@@ -31,7 +31,7 @@ def render_run(run: Run, console: Console) -> None:
     console.print(
         f"pace {opts.pace} x{opts.speed:g}, warm-up {opts.warmup:,} events; "
         f"{env.cpu_model}, {env.cpu_count} cores, Python {env.python}, "
-        f"{env.rustc or 'rustc ?'}, extension {env.build_profile}, "
+        f"{env.rustc or 'rustc ?'}, extensions {env.build_profile}/{env.toolkit_build_profile}, "
         f"git {env.git.short}{' (dirty)' if env.git.dirty else ''}",
         highlight=False,
     )

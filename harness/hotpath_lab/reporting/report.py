@@ -104,7 +104,8 @@ def _environment(run: Run) -> str:
         ("Python", f"{env.python} ({env.python_implementation}), numpy {env.numpy}"),
         (
             "Rust",
-            f"{env.rustc}; extension hotpath_rs {env.hotpath_rs} built `{env.build_profile}`",
+            f"{env.rustc}; build hotpath_rs {env.hotpath_rs} (`{env.build_profile}`), "
+            f"toolkit hotpath_toolkit {env.hotpath_toolkit} (`{env.toolkit_build_profile}`)",
         ),
         ("git", f"`{git.sha}`" + (" (uncommitted changes)" if git.dirty else "")),
         ("scenario", f"`{run.scenario.path}` sha256 `{run.scenario.sha256[:16]}…`"),
