@@ -69,3 +69,20 @@ def test_the_python_canaries_do_their_work_where_they_say(
     monkeypatch.setenv("HOTPATH_CANARY", "off")
     hotpath_asyncio.replay(scenario.meta, scenario.records)
     assert burns == []
+
+
+def test_a_run_made_with_a_canary_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hotpath_lab.storage import iter_runs, load_run
+
+    monkeypatch.setenv("HOTPATH_CANARY", "tail")
+    code = main([
+        "bench", "--scenario", str(GOLDEN), "--builds", "rust-ffi", "--warmup", "2",
+        "--jitter-seconds", "0", "--no-overhead", "--results-dir", str(tmp_path),
+    ])  # fmt: skip
+    assert code == 0
+    assert "canary tail on" in capsys.readouterr().out
+    (info,) = iter_runs(tmp_path)
+    assert load_run(info.path).environment.canary == "tail"
+    assert "`tail` on" in (info.path / "report.md").read_text()
