@@ -40,11 +40,13 @@ METRICS = (
 THRESHOLDS = {
     "instructions/order": 0.0025,
     "instructions/md event": 0.0025,
-    "allocations/order": 0.01,
-    "allocations/md event": 0.01,
+    "allocations/order": 0.10,
+    "allocations/md event": 0.02,
 }
-"""Relative worsening beyond which a figure is a regression. Clean runs repeat to within
-0.01 % (docs/gate.md); the smallest canary effect, rust-ffi's uniform, is +0.55 %."""
+"""Relative worsening beyond which a figure is a regression, from the clean-run spread
+(docs/gate.md): instructions stay within 0.09 % of the baseline (the smallest canary effect,
+rust-ffi's uniform, is +0.55 %); allocations per market-data event within 0.5 %, and per
+order request — a small difference of two large counts — within 2.5 % (rust-ffi)."""
 TOP_FUNCTIONS = 40
 SETARCH = ["setarch", platform.machine(), "-R"] if shutil.which("setarch") else []
 Progress = Callable[[str, int, int], None]
