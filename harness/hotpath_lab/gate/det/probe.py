@@ -3,9 +3,11 @@
 ``python -m hotpath_lab.gate.det.probe BUILD SCENARIO all|market OUT.json`` loads the
 scenario, takes the whole of it (``all``: market data and order requests) or only its
 market data (``market``), warms the build up on it outside any counted frame, then replays
-it through a fresh engine inside ``hotpath_toolkit.counted_region``, the one frame callgrind
-counts. Two processes per build (one per slice) rather than two counted calls in one:
-callgrind merges calls from the same place into one cost.
+it through a fresh engine inside ``hotpath_toolkit.counted_region``, then enters that frame
+once more with nothing to do. Callgrind dumps its counters each time the frame is entered
+(``--dump-before``), so the second dump holds exactly the replay: instructions and calls.
+(Toggling collection instead leaves call counters running outside the frame, so every call
+made before it — imports, the warm-up — was counted as an allocation.)
 
 Order requests change no book level in this pipeline (docs/pipeline.md: books follow market
 data), so the market data costs the same in both slices and the difference is the order
@@ -57,6 +59,7 @@ def main(argv: list[str]) -> int:
     build = load_build(spec, BUILTIN)
     replay(build, meta, records)  # imports, caches and lazy set-up happen out of the count
     reports = counted_region(lambda: replay(build, meta, records))
+    counted_region(lambda: None)  # entering the frame again ends the counted part's dump
     result: dict[str, Any] = {
         "build": build.name,
         "slice": which,

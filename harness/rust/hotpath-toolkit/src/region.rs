@@ -1,6 +1,6 @@
-//! `counted_region(f)`: calls `f` inside a function the regression gate's callgrind run
-//! switches its counting on for (`--toggle-collect=*hotpath_gate_region*`), so only the
-//! work `f` does is counted, not interpreter start-up, imports or warm-up (`docs/gate.md`).
+//! `counted_region(f)`: calls `f` inside a function on whose entry the regression gate's
+//! callgrind run dumps its counters (`--dump-before=*hotpath_gate_region*`), so the work
+//! `f` does is counted apart from interpreter start-up, imports or warm-up (`docs/gate.md`).
 
 use pyo3::prelude::*;
 
@@ -10,7 +10,7 @@ pub fn counted_region(f: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     hotpath_gate_region(f)
 }
 
-/// The frame callgrind toggles on; its name is the contract with `hotpath_lab.gate.det`.
+/// The frame callgrind dumps at; its name is the contract with `hotpath_lab.gate.det`.
 #[inline(never)]
 fn hotpath_gate_region(f: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     f.call0().map(Bound::unbind)
