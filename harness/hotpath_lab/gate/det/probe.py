@@ -9,9 +9,9 @@ once more with nothing to do. Callgrind dumps its counters each time the frame i
 (Toggling collection instead leaves call counters running outside the frame, so every call
 made before it — imports, the warm-up — was counted as an allocation.)
 
-Order requests change no book level in this pipeline (docs/pipeline.md: books follow market
-data), so the market data costs the same in both slices and the difference is the order
-requests' cost. It writes the slice's counts and report digest to ``OUT.json``.
+The difference between the slices is the order requests' cost, including the market-data
+work they cause (a sweep reduces a local level; resting orders change what trades fill:
+docs/pipeline.md). It writes the slice's counts and report digest to ``OUT.json``.
 """
 
 from __future__ import annotations
