@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab clean lock
+.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -35,6 +35,9 @@ help: ## Show this help: every target, then every artifact and where it goes
 	@echo "  results/<scenario>/<run>/   one folder per bench run: run.json, report.md, plots/, .hgrm, .hlog,"
 	@echo "                              gc-/cpu-<build>.csv, flame graphs with --profile (docs/results.md)"
 	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
+	@echo "  results/gate/<time>-<sha>/  one folder per gate: gate.md, gate.json, diffs of what regressed (docs/gate.md)"
+	@echo "  results/baselines/          committed: the gate's deterministic figures and report digests per build"
+	@echo "  ~/.cache/hotpath/gate/      the gate's baseline checkouts, each with its own .venv and builds, by commit"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -118,6 +121,12 @@ $(JUPYTER_STAMP): $(DEPS_STAMP) requirements/jupyter.txt
 
 lab: setup $(JUPYTER_STAMP) ## Open the analysis notebooks in JupyterLab (pinned in requirements/jupyter.txt): make lab [LAB_ARGS=--no-browser]
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
+
+TIER    ?= both
+AGAINST ?=
+CANARY  ?=
+gate: setup ## Regression gate, this tree vs its baseline (docs/gate.md): make gate [TIER=det|wall|both] [AGAINST=ref] [CANARY=uniform|tail]
+	$(HOTPATH) gate --tier $(TIER) $(if $(AGAINST),--against $(AGAINST),) $(if $(CANARY),--canary $(CANARY),)
 
 bench-rust: setup ## Rust engine benchmarks: criterion per stage, then latency/throughput on a mapped SCENARIO (default volatility)
 	cargo bench -p hotpath-core --bench engine

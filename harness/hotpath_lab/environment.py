@@ -34,6 +34,8 @@ def collect(extra: dict[str, Any] | None = None) -> dict[str, Any]:
         "git": git_state(),
         "clocksource": _read("/sys/devices/system/clocksource/clocksource0/current_clocksource"),
         "cpu_governor": _read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+        # a deliberate slowdown of every build (docs/gate.md): a run made with one says so
+        "canary": os.environ.get("HOTPATH_CANARY", "").strip() or None,
     }
     env.update(native_build())
     if extra:

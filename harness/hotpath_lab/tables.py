@@ -35,6 +35,11 @@ def render_run(run: Run, console: Console) -> None:
         f"git {env.git.short}{' (dirty)' if env.git.dirty else ''}",
         highlight=False,
     )
+    if env.canary:
+        console.print(
+            f"[bold yellow]canary {env.canary} on[/]: every build was slowed down on purpose "
+            "(HOTPATH_CANARY, docs/gate.md)"
+        )
     for metric in METRICS:
         rows = [(b, r.latency_ns.of(metric)) for b, r in run.builds.items()]
         if not any(s.count for _, s in rows):

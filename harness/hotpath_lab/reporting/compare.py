@@ -189,6 +189,8 @@ def comparable(current: Run, previous: Run) -> list[str]:
         ("Python", ea.python, eb.python),
         ("Rust toolchain", ea.rustc, eb.rustc),
         ("extension build profile", ea.build_profile, eb.build_profile),
+        ("toolkit build profile", ea.toolkit_build_profile, eb.toolkit_build_profile),
+        ("canary (HOTPATH_CANARY)", ea.canary or "off", eb.canary or "off"),
     ):
         if a != b:
             reasons.append(f"{what} differs ({a} → {b})")

@@ -108,6 +108,11 @@ def _environment(run: Run) -> str:
             f"toolkit hotpath_toolkit {env.hotpath_toolkit} (`{env.toolkit_build_profile}`)",
         ),
         ("git", f"`{git.sha}`" + (" (uncommitted changes)" if git.dirty else "")),
+        *(
+            [("canary", f"**`{env.canary}` on: every build slowed down on purpose**")]
+            if env.canary
+            else []
+        ),
         ("scenario", f"`{run.scenario.path}` sha256 `{run.scenario.sha256[:16]}…`"),
         ("host", env.hostname),
     ]

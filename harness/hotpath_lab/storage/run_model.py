@@ -316,6 +316,9 @@ class Environment:
     git: GitState
     clocksource: str | None
     cpu_governor: str | None
+    canary: str | None = field(
+        default=None, metadata=doc("HOTPATH_CANARY when the run was made (docs/gate.md)")
+    )
     others: Mapping[str, Json] = field(default_factory=dict, metadata=extra_keys())
 
 

@@ -77,7 +77,7 @@ def test_differences_that_make_runs_not_like_for_like_are_named(sample_run: Path
     assert comparable(run, run) == []
     other = dataclasses.replace(
         run,
-        environment=dataclasses.replace(run.environment, hostname="another-box"),
+        environment=dataclasses.replace(run.environment, hostname="another-box", canary="tail"),
         options=dataclasses.replace(run.options, pace="max"),
         scenario=dataclasses.replace(run.scenario, sha256="0" * 64),
     )
@@ -85,6 +85,7 @@ def test_differences_that_make_runs_not_like_for_like_are_named(sample_run: Path
     assert any("machine differs" in r for r in reasons)
     assert any("--pace differs" in r for r in reasons)
     assert any("scenario file differs" in r for r in reasons)
+    assert any("canary (HOTPATH_CANARY) differs (off → tail)" in r for r in reasons), reasons
 
 
 def with_noise(run: Run, shares: dict[str, float]) -> Run:

@@ -13,6 +13,7 @@ mod error;
 mod jitter;
 mod native;
 mod recording;
+mod region;
 mod scenario;
 
 /// The private extension module, re-exported by `hotpath_toolkit`.
@@ -27,6 +28,7 @@ fn hotpath_toolkit_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(recording::record_timings, m)?)?;
     m.add_function(wrap_pyfunction!(recording::summarize_gaps, m)?)?;
     m.add_function(wrap_pyfunction!(jitter::measure_jitter, m)?)?;
+    m.add_function(wrap_pyfunction!(region::counted_region, m)?)?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use hotpath_bench::native::{self, run, EmptyPipeline, NativeRun, Progress};
 use hotpath_bench::pacing::Pace;
 use hotpath_bench::recorder::summarize;
-use hotpath_core::engine::Engine;
+use hotpath_core::engine::{Canary, Engine};
 use hotpath_core::format::{order_capacity, ScenarioMeta};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -38,7 +38,9 @@ impl PyReplayProgress {
 
 fn engine_for(meta_json: &str) -> Result<Engine, ToolkitError> {
     let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes())?;
-    Ok(Engine::new(&meta)?)
+    let mut engine = Engine::new(&meta)?;
+    engine.set_canary(Canary::from_env()?);
+    Ok(engine)
 }
 
 /// `native_run(meta_json, records, pace, speed, *, stage_timing, limit, empty, progress)`.

@@ -14,6 +14,7 @@ from typing import TypeAlias
 import numpy as np
 
 from hotpath_asyncio.book import MarketBooks
+from hotpath_asyncio.canary import canary_from_env, execution_class, risk_class
 from hotpath_asyncio.codes import (
     BUY,
     EV_BOOK_DELTA,
@@ -26,13 +27,11 @@ from hotpath_asyncio.codes import (
     STAGE_RISK,
     STAGE_VALIDATION,
 )
-from hotpath_asyncio.execution import Execution
 from hotpath_asyncio.killswitch import KillSwitch
 from hotpath_asyncio.orders import Account
 from hotpath_asyncio.passive import TradeMatcher
 from hotpath_asyncio.reports import Report, ReportLog, digest, to_array
 from hotpath_asyncio.resting import RestingOrders
-from hotpath_asyncio.risk import PreTradeRisk
 from hotpath_asyncio.router import Router
 from hotpath_asyncio.stage_times import StageTimes
 from hotpath_asyncio.validation import Validator
@@ -84,8 +83,9 @@ class Engine:
         self.accounts = [Account(a, n_instruments) for a in meta.accounts]
         kill_switch = KillSwitch(self.books, self.resting, self._log)
         self._validator = Validator(meta, self.books, self.accounts)
-        self._risk = PreTradeRisk(meta, self.books, kill_switch)
-        self._execution = Execution(
+        canary = canary_from_env()  # the regression gate's deliberate slowdowns; off by default
+        self._risk = risk_class(canary)(meta, self.books, kill_switch)
+        self._execution = execution_class(canary)(
             self.books, self.resting, Router(self.books, self._log), kill_switch, self._log
         )
         self._trades = TradeMatcher(self.books, self.resting, self.accounts, kill_switch, self._log)

@@ -25,6 +25,12 @@ pub enum CoreError {
         /// What is wrong, naming the field.
         message: String,
     },
+    /// `HOTPATH_CANARY` holds something other than `off`, `uniform` or `tail`.
+    #[error("HOTPATH_CANARY={value:?}: expected off, uniform or tail (docs/gate.md)")]
+    Canary {
+        /// The value found.
+        value: String,
+    },
 }
 
 /// A record file that breaks `docs/formats.md`, with the place where it breaks.

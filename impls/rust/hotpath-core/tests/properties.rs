@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use hotpath_core::engine::{Cash, Engine, OrderStatus};
+use hotpath_core::engine::{Canary, Cash, Engine, OrderStatus};
 use hotpath_core::format::{
     AccountLimits, AccountMeta, CancelReason, EventKind, EventRecord, InstrumentMeta, Reason, ReportKind,
     ReportRecord, ScenarioMeta, Side, VenueMeta,
@@ -288,6 +288,24 @@ proptest! {
         let mut again = Vec::new();
         Engine::new(&meta(tight)).expect("valid metadata").replay(&events, &mut again);
         prop_assert_eq!(again, reports);
+    }
+
+    /// A canary slows the engine down and changes nothing it reports.
+    #[test]
+    fn canaries_change_no_report(
+        tight in any::<bool>(),
+        events in proptest::collection::vec((plausible(), 0u64..20), 1..1200),
+    ) {
+        let events = timed(events);
+        let mut plain = Vec::new();
+        Engine::new(&meta(tight)).expect("valid metadata").replay(&events, &mut plain);
+        for canary in [Canary::Uniform, Canary::Tail] {
+            let mut engine = Engine::new(&meta(tight)).expect("valid metadata");
+            engine.set_canary(canary);
+            let mut reports = Vec::new();
+            engine.replay(&events, &mut reports);
+            prop_assert_eq!(&reports, &plain);
+        }
     }
 
     /// `verdict` states no rule of its own: before each request it predicts exactly what

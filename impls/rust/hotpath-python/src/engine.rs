@@ -1,7 +1,7 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
 use hotpath_core::digest::report_digest;
-use hotpath_core::engine::{Engine, NoProbe};
+use hotpath_core::engine::{Canary, Engine, NoProbe};
 use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StageStamps;
@@ -30,6 +30,7 @@ impl PyEngine {
     fn new(meta_json: &str, stage_events: usize, expected_orders: usize) -> PyResult<Self> {
         let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
         let mut engine = Engine::new(&meta).map_err(to_py)?;
+        engine.set_canary(Canary::from_env().map_err(to_py)?);
         engine.reserve_orders(expected_orders);
         let stamps = (stage_events > 0).then(|| StageStamps::with_len(stage_events));
         let reports = resident_reports((2 * expected_orders).max(1 << 16));

@@ -1,6 +1,6 @@
 //! `replay`: a whole stream through a fresh engine in one call, the GIL released.
 
-use hotpath_core::engine::Engine;
+use hotpath_core::engine::{Canary, Engine};
 use hotpath_core::format::{ReportRecord, ScenarioMeta};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
@@ -19,6 +19,7 @@ pub fn replay<'py>(
     let evs = events(&records)?;
     let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
     let mut engine = Engine::new(&meta).map_err(to_py)?;
+    engine.set_canary(Canary::from_env().map_err(to_py)?);
     let reports = py.detach(|| {
         let mut out: Vec<ReportRecord> = Vec::with_capacity(evs.len() / 2 + 16);
         engine.replay(evs, &mut out);

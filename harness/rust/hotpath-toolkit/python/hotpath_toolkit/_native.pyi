@@ -5,6 +5,7 @@ array; reports come back as ``uint8`` arrays to be viewed as ``REPORT_DTYPE``; s
 ``uint64`` ns of ``CLOCK_MONOTONIC`` (0 = did not happen).
 """
 
+from collections.abc import Callable
 from typing import Any, final
 
 import numpy as np
@@ -16,6 +17,7 @@ __all__ = [
     "ReplayProgress",
     "ScenarioConfigError",
     "__version__",
+    "counted_region",
     "generate_scenario",
     "measure_jitter",
     "native_run",
@@ -108,3 +110,6 @@ def overlay_strategy(
 def validate_scenario_config(config_json: str) -> None:
     """Checks a generator config JSON without generating: the one place a manifest's rules
     are checked. Raises ``ScenarioConfigError`` naming the field."""
+
+def counted_region(f: Callable[[], Any]) -> Any:
+    """Calls ``f()`` inside the frame the gate's callgrind run counts (docs/gate.md)."""

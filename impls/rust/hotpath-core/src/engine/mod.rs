@@ -24,6 +24,7 @@
 
 mod accounts;
 mod book;
+pub mod canary;
 mod cash;
 mod execution;
 mod ids;
@@ -41,6 +42,7 @@ mod validation;
 mod tests;
 
 pub use accounts::{Account, Holding, Throttle};
+pub use canary::Canary;
 pub use cash::Cash;
 pub use orders::{Order, OrderStatus};
 pub use probe::{NoProbe, StageProbe};
@@ -71,6 +73,10 @@ pub struct Engine {
     /// Reused buffers, so that steady-state handling does not allocate.
     scratch_accounts: Vec<u16>,
     scratch_victims: Vec<(u64, u32)>,
+    /// The gate's deliberate slowdown (off unless asked for), and the order requests that
+    /// reached execution so far, which the tail canary counts.
+    canary: Canary,
+    executed_requests: u64,
 }
 
 impl Engine {
@@ -93,7 +99,35 @@ impl Engine {
             last_seq: 0,
             scratch_accounts: Vec::with_capacity(meta.accounts.len()),
             scratch_victims: Vec::new(),
+            canary: Canary::Off,
+            executed_requests: 0,
         })
+    }
+
+    /// Carries `canary` from now on (`canary` module; the builds read it from
+    /// [`Canary::from_env`] when they create an engine).
+    pub fn set_canary(&mut self, canary: Canary) {
+        self.canary = canary;
+    }
+
+    /// Extra work inside the risk stage under the uniform canary.
+    #[inline]
+    fn canary_in_risk(&self) {
+        if self.canary == Canary::Uniform {
+            std::hint::black_box(canary::burn(canary::UNIFORM_ROUNDS));
+        }
+    }
+
+    /// A stall inside the execution stage of one request in `TAIL_EVERY` under the tail
+    /// canary.
+    #[inline]
+    fn canary_in_execution(&mut self) {
+        if self.canary == Canary::Tail {
+            self.executed_requests += 1;
+            if self.executed_requests % canary::TAIL_EVERY == 0 {
+                std::hint::black_box(canary::burn(canary::TAIL_ROUNDS));
+            }
+        }
     }
 
     /// Handles one input event and emits its reports, numbered from the last `seq` + 1,
@@ -150,12 +184,14 @@ impl Engine {
         };
         let rq = RiskRequest::new_order(ev, &t);
         let risk = self.check_risk(&rq, em);
+        self.canary_in_risk();
         probe.risk_checked();
         if let Err(reason) = risk {
             return self.reject(ev, reason, em);
         }
         let slot = self.execute_new(ev.id, &t, em);
         self.accounts[usize::from(t.account)].ids.insert_if_absent(ev.id, slot);
+        self.canary_in_execution();
         probe.executed();
     }
 
@@ -174,6 +210,7 @@ impl Engine {
         probe.risk_checked();
         self.execute_cancel(ev.id, slot, em);
         self.accounts[usize::from(ev.account)].ids.insert_if_absent(ev.id, NO_ORDER);
+        self.canary_in_execution();
         probe.executed();
     }
 
@@ -194,12 +231,14 @@ impl Engine {
         };
         let rq = RiskRequest::replace(ev, &t, &orig);
         let risk = self.check_risk(&rq, em);
+        self.canary_in_risk();
         probe.risk_checked();
         if let Err(reason) = risk {
             return self.reject(ev, reason, em);
         }
         let slot = self.execute_replace(ev.id, &t, em).unwrap_or(NO_ORDER);
         self.accounts[usize::from(ev.account)].ids.insert_if_absent(ev.id, slot);
+        self.canary_in_execution();
         probe.executed();
     }
 
