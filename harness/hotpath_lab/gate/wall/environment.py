@@ -109,7 +109,9 @@ def baseline_environment(
     ref = ref or default_baseline_ref(candidate.root)
     sha = git(candidate.root, "rev-parse", "--verify", f"{ref}^{{commit}}")
     if sha == candidate.sha and not candidate.dirty:
-        log(f"baseline {ref} is the candidate's clean HEAD {sha[:10]}: one environment, two streams")
+        log(
+            f"baseline {ref} is the candidate's clean HEAD {sha[:10]}: one environment, two streams"
+        )
         return SideEnvironment(candidate.root, sha, False, shared_with_candidate=True)
     folder = (cache or gate_cache()) / sha
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -127,7 +129,9 @@ def baseline_environment(
 
 def this_tree_as_baseline(candidate: SideEnvironment) -> SideEnvironment:
     """The candidate's own tree as its baseline (tests, and measuring false positives)."""
-    return SideEnvironment(candidate.root, candidate.sha, candidate.dirty, shared_with_candidate=True)
+    return SideEnvironment(
+        candidate.root, candidate.sha, candidate.dirty, shared_with_candidate=True
+    )
 
 
 class _lock:

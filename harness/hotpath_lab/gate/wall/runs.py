@@ -39,8 +39,12 @@ class BenchSettings:
     speed: float = 1.0
     jitter_seconds: float = 1.0
     """The noise-floor probe in every worker: the verdict needs it."""
+    profile_seconds: float | None = None
+    """``None``: no profile pass; else ``--profile`` for this long (attachments only)."""
 
     def argv(self, results_dir: Path) -> list[str]:
+        profile = [] if self.profile_seconds is None else [
+            "--profile", "--profile-seconds", repr(self.profile_seconds)]  # fmt: skip
         return [
             "bench",
             "--scenario", str(self.scenario),
@@ -51,6 +55,7 @@ class BenchSettings:
             "--no-throughput",
             "--no-overhead",
             "--results-dir", str(results_dir),
+            *profile,
         ]  # fmt: skip
 
 

@@ -47,7 +47,9 @@ class SideSamples:
     def as_interval_counts(self) -> IntervalCounts:
         """The stacked intervals in the lab's own type (for ``reporting.bootstrap``)."""
         n = self.counts.shape[0]
-        return IntervalCounts(self.metric, np.arange(n, dtype=float), np.ones(n), self.values, self.counts)
+        return IntervalCounts(
+            self.metric, np.arange(n, dtype=float), np.ones(n), self.values, self.counts
+        )
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class ProcessFacts:
     """What one process says about the machine while it ran (``run.json``)."""
 
     stolen_share: float | None
-    gap_p50_ns: float | None
+    gap_p99_ns: float | None
     digest: str
 
 
@@ -64,7 +66,9 @@ def process_facts(folder: Path, build: str) -> ProcessFacts:
     a baseline written by another version of the lab reads the same)."""
     result = _build_result(folder, build)
     jitter = result.get("jitter") or {}
-    return ProcessFacts(jitter.get("stolen_share"), jitter.get("p50_ns"), str(result.get("digest", "")))
+    return ProcessFacts(
+        jitter.get("stolen_share"), jitter.get("p99_ns"), str(result.get("digest", ""))
+    )
 
 
 def _build_result(folder: Path, build: str) -> dict:  # type: ignore[type-arg]
