@@ -37,7 +37,7 @@ help: ## Show this help: every target, then every artifact and where it goes
 	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
 	@echo "  results/gate/<time>-<sha>/  one folder per gate: gate.md, gate.json, diffs of what regressed (docs/gate.md)"
 	@echo "  results/baselines/          committed: the gate's deterministic figures and report digests per build"
-	@echo "  ~/.cache/hotpath/gate/      the gate's baseline checkouts, each with its own .venv and builds, by commit"
+	@echo "  ~/.cache/hotpath/gate-det-work/  the deterministic tier's working folder (callgrind outputs, emptied per run)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -122,11 +122,10 @@ $(JUPYTER_STAMP): $(DEPS_STAMP) requirements/jupyter.txt
 lab: setup $(JUPYTER_STAMP) ## Open the analysis notebooks in JupyterLab (pinned in requirements/jupyter.txt): make lab [LAB_ARGS=--no-browser]
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
-TIER    ?= both
-AGAINST ?=
+TIER    ?= det
 CANARY  ?=
-gate: setup ## Regression gate, this tree vs its baseline (docs/gate.md): make gate [TIER=det|wall|both] [AGAINST=ref] [CANARY=uniform|tail]
-	$(HOTPATH) gate --tier $(TIER) $(if $(AGAINST),--against $(AGAINST),) $(if $(CANARY),--canary $(CANARY),)
+gate: setup ## Regression gate, this tree vs its baseline (docs/gate.md): make gate [TIER=det] [CANARY=uniform|tail]
+	$(HOTPATH) gate --tier $(TIER) $(BUILDS:%=--builds %) $(if $(CANARY),--canary $(CANARY),)
 
 bench-rust: setup ## Rust engine benchmarks: criterion per stage, then latency/throughput on a mapped SCENARIO (default volatility)
 	cargo bench -p hotpath-core --bench engine

@@ -1,8 +1,8 @@
 """The ``hotpath`` command line: scenarios, runs, shadow comparison, benchmarks, results.
 
-Exit codes: 0 success; 1 a check failed (builds disagree); 2 bad usage or
-options; 3 bad input (a missing or corrupt scenario, manifest or capture); 4 a build failed
-to run; 130 interrupted.
+Exit codes: 0 success; 1 a check failed (builds disagree, or the gate found a
+regression); 2 bad usage or options; 3 bad input (a missing or corrupt scenario, manifest or
+capture); 4 a build failed to run; 5 the gate could not measure; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from hotpath_lab import __version__
-from hotpath_lab.cli import bench, results, run, scenario, shadow
+from hotpath_lab.cli import bench, gate, results, run, scenario, shadow
 from hotpath_lab.cli.common import (
     EXIT_BUILD_FAILED,
     EXIT_INPUT,
@@ -25,10 +25,11 @@ from hotpath_lab.drivers.plugin import BuildFailed, BuildSpecError
 
 EPILOG = """exit codes:
   0    success
-  1    a check failed (builds disagree)
+  1    a check failed (builds disagree; hotpath gate: a regression)
   2    bad usage or options, including a build that cannot be loaded
   3    bad input: missing or corrupt scenario file, manifest or capture
   4    a build crashed (one line; --debug shows its traceback)
+  5    hotpath gate could not measure (never a silent pass)
   130  interrupted
 """
 
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     shadow.register(sub)
     bench.register(sub)
     results.register(sub)
+    gate.register(sub)
     return parser
 
 

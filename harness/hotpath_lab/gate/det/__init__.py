@@ -11,6 +11,7 @@ move.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import platform
@@ -149,12 +150,18 @@ def measure_all(
     scenario_path: Path, builds: Sequence[str], canary: str | None, progress: Progress | None
 ) -> list[Figures]:
     out = []
-    work = work_folder()
-    for i, build in enumerate(builds):
-        if progress is not None:
-            progress("det: callgrind", i, len(builds))
-        out.append(measure(build, scenario_path, work, canary))
-    shutil.rmtree(work, ignore_errors=True)
+    from hotpath_lab.scenarios import cache_dir
+
+    lock_path = cache_dir().parent / "gate-det.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one tier run at a time uses the fixed folder
+        work = work_folder()
+        for i, build in enumerate(builds):
+            if progress is not None:
+                progress("det: callgrind", i, len(builds))
+            out.append(measure(build, scenario_path, work, canary))
+        shutil.rmtree(work, ignore_errors=True)
     if progress is not None:
         progress("det: callgrind", len(builds), len(builds))
     return out
