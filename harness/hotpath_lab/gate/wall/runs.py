@@ -39,6 +39,8 @@ class BenchSettings:
     speed: float = 1.0
     jitter_seconds: float = 1.0
     """The noise-floor probe in every worker: the verdict needs it."""
+    hash_seed: int | None = None
+    """``PYTHONHASHSEED`` for every process of both sides; ``None``: Python's random one."""
     profile_seconds: float | None = None
     """``None``: no profile pass; else ``--profile`` for this long (attachments only)."""
 
@@ -96,6 +98,8 @@ def run_side(
     log_path = results / "bench.log"
     argv = [str(env.hotpath), *settings.argv(results)]
     extra = {"HOTPATH_CANARY": canary} if canary else {}
+    if settings.hash_seed is not None:
+        extra["PYTHONHASHSEED"] = str(settings.hash_seed)
     started = time.monotonic()
     with log_path.open("w") as log:
         proc = subprocess.run(

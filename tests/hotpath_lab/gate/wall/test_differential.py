@@ -32,9 +32,9 @@ def test_grown_paths_are_red_shrunk_ones_blue_and_new_ones_full_red() -> None:
     candidate = [Stack((DRIVE, RISK), 50), Stack((DRIVE, RISK, BURN), 20), Stack((DRIVE, EXEC), 50)]
     svg = render_differential_svg(baseline, candidate, "python", "canary")
     f = fills(svg)
-    r, g, b = (int(x) for x in f[RISK.label][4:-1].split(","))
+    r, _, b = (int(x) for x in f[RISK.label][4:-1].split(","))
     assert r > b  # risk went from 50 % to 58 %
-    r, g, b = (int(x) for x in f[EXEC.label][4:-1].split(","))
+    r, _, b = (int(x) for x in f[EXEC.label][4:-1].split(","))
     assert b > r  # execution went from 50 % to 42 %
     assert f[BURN.label] == NEW_PATH
     assert "baseline 50.00% → candidate 58.33%" in svg

@@ -1,6 +1,8 @@
 """The change interval: the two-level bootstrap sees between-process variance that the
 one-level one misses, pairing cancels what a pair shares, and a real shift is found."""
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from hotpath_lab.gate.wall.resampling import changes
@@ -10,7 +12,7 @@ GRID = np.arange(100, 400, dtype=np.int64)
 
 
 def side(
-    process_means: list[float], seconds: int = 6, per_second: int = 400, seed: int = 0
+    process_means: Sequence[float], seconds: int = 6, per_second: int = 400, seed: int = 0
 ) -> SideSamples:
     """Processes whose latencies are normal around their own mean (a process effect), in
     ``seconds`` one-second histograms each, on a shared grid."""

@@ -19,5 +19,5 @@ def test_ab_alternates_and_counts_match() -> None:
 
 @pytest.mark.parametrize(("pairs", "order"), [(0, "ABBA"), (2, "BA")])
 def test_bad_plans_are_refused(pairs: int, order: str) -> None:
-    with pytest.raises(ValueError, match="pairs|order"):
+    with pytest.raises(ValueError, match=r"pairs|order"):
         schedule(pairs, order)
