@@ -33,6 +33,7 @@ from hotpath_lab.gate.wall.schedule import schedule
 THIS_TREE = "."
 """``against`` value meaning: the baseline is this very tree (tests; false-positive runs)."""
 DEFAULT_PAIRS = 6
+DEFAULT_SCENARIO = "smoke"
 QUICK_PAIRS = 3
 MAX_STOLEN_SHARE = 0.25
 """A machine losing more of its time than this cannot judge even P50 honestly here."""
@@ -43,21 +44,26 @@ WallProgress = Callable[[str, int, int], None]
 
 def run_wall_tier(
     against: str | None,
-    scenario: str,
+    scenario: str | None,
     builds: Sequence[str],
-    out_dir: Path,
+    out: Path,
     *,
-    pairs: int = DEFAULT_PAIRS,
+    pairs: int | None = None,
     canary: str | None = None,
     progress: WallProgress | None = None,
     order: str = "ABBA",
     method: str = "paired",
     profile_regressions: bool = True,
 ) -> TierResult:
-    """Runs the wall-clock tier; ``out_dir`` gets the run folders (``runs/``) and any
+    """Runs the wall-clock tier; ``out`` gets the run folders (``runs/``) and any
     attachment. ``against``: a git ref, ``None`` for the merge-base with main, or
-    ``THIS_TREE``. Raises ``GateEnvironmentError``/``WallRunError`` when a side cannot run
+    ``THIS_TREE`` (``"."``); ``scenario=None``: ``DEFAULT_SCENARIO``; ``pairs=None``:
+    ``DEFAULT_PAIRS``. ``progress`` is called after each process.
+    Raises ``GateEnvironmentError``/``WallRunError`` when a side cannot run
     (the CLI reports those as could-not-measure)."""
+    out_dir = out
+    scenario = scenario or DEFAULT_SCENARIO
+    pairs = DEFAULT_PAIRS if pairs is None else pairs
     started = time.monotonic()
     log: list[str] = []
     candidate = candidate_environment()
@@ -149,12 +155,6 @@ def _run_interleaved(
     plan = schedule(pairs, order)
     runs = []
     for i, side in enumerate(plan):
-        if progress is not None:
-            progress(
-                f"process {i + 1}/{len(plan)} ({'baseline' if side == 'A' else 'candidate'})",
-                i,
-                len(plan),
-            )
         env = baseline if side == "A" else candidate
         runs.append(
             run_side(
@@ -167,8 +167,12 @@ def _run_interleaved(
                 candidate_root=candidate.root,
             )
         )
-    if progress is not None:
-        progress("processes", len(plan), len(plan))
+        if progress is not None:
+            progress(
+                f"process {i + 1}/{len(plan)} ({'baseline' if side == 'A' else 'candidate'})",
+                i + 1,
+                len(plan),
+            )
     return runs
 
 
