@@ -57,7 +57,8 @@ class ProcessFacts:
     """What one process says about the machine while it ran (``run.json``)."""
 
     stolen_share: float | None
-    gap_p99_ns: float | None
+    gap_p50_ns: float | None
+    """The median length of the interruptions the probe saw."""
     digest: str
 
 
@@ -67,7 +68,7 @@ def process_facts(folder: Path, build: str) -> ProcessFacts:
     result = _build_result(folder, build)
     jitter = result.get("jitter") or {}
     return ProcessFacts(
-        jitter.get("stolen_share"), jitter.get("p99_ns"), str(result.get("digest", ""))
+        jitter.get("stolen_share"), jitter.get("p50_ns"), str(result.get("digest", ""))
     )
 
 

@@ -102,7 +102,7 @@ def run_wall_tier(
         notes.append(
             f"{build}: noise floor up to {100 * noise.stolen_share:.2f}% of time lost "
             f"(percentiles beyond p{100 * noise.floor_quantile:.2f} are the machine's), "
-            f"long interruptions up to {noise.gap_p99_ns / 1e3:.1f} µs"
+            f"interruptions of {noise.interruption_ns / 1e3:.1f} µs (median, largest process)"
         )
         if noise.stolen_share > MAX_STOLEN_SHARE:
             unmeasured = (

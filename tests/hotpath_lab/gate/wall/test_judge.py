@@ -10,7 +10,7 @@ from hotpath_lab.gate.wall.judge import MAX_WIDTH, THRESHOLDS, MachineNoise, jud
 from hotpath_lab.gate.wall.resampling import Change
 from hotpath_lab.gate.wall.samples import ProcessFacts
 
-QUIET = MachineNoise(stolen_share=0.005, gap_p99_ns=20_000)
+QUIET = MachineNoise(stolen_share=0.005, interruption_ns=4_000)
 
 
 def change(q: float, base: float, low: float, high: float) -> Change:
@@ -42,17 +42,17 @@ def test_too_few_samples_for_the_tail_is_unmeasured() -> None:
 
 
 def test_beyond_the_floor_a_change_within_the_machines_reach_is_not_gated() -> None:
-    noisy = MachineNoise(stolen_share=0.02, gap_p99_ns=70_000)  # floor at p98
-    # +40 % of 60 µs = 24 µs: a long interruption could do that
-    row = judge_row("python", "e2e", change(0.999, 60_000, 0.4, 0.8), 40_000, noisy)
+    loaded = MachineNoise(stolen_share=0.02, interruption_ns=30_000)  # floor at p98
+    # above the threshold, but at least +35 % of 60 µs is 21 µs: one interruption could do that
+    row = judge_row("python", "e2e", change(0.999, 60_000, 0.35, 0.8), 40_000, loaded)
     assert row.judgement is Judgement.NOT_GATED
     assert "beyond the noise floor (p98.00)" in row.note
 
 
 def test_beyond_the_floor_a_stall_longer_than_any_interruption_is_a_regression() -> None:
-    noisy = MachineNoise(stolen_share=0.02, gap_p99_ns=70_000)
-    # at least +400 % of 60 µs = 240 µs: no interruption the probes saw is that long
-    row = judge_row("python", "e2e", change(0.999, 60_000, 4.0, 6.0), 40_000, noisy)
+    noisy = MachineNoise(stolen_share=0.02, interruption_ns=8_000)
+    # at least +40 % of 60 µs = 24 µs: three times the machine's typical interruption
+    row = judge_row("python", "e2e", change(0.999, 60_000, 0.4, 0.8), 40_000, noisy)
     assert row.judgement is Judgement.REGRESSION
     assert "longer than the machine's interruptions" in row.note
 
