@@ -10,7 +10,7 @@ garbage collector or the interpreter, which is the first question a profile must
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -70,6 +70,11 @@ def _fill(node: _Node) -> str:
     return f"rgb({_clip(r + shift)},{_clip(g + shift)},{_clip(b + shift)})"
 
 
+Paint = Callable[[tuple[str, ...], int], tuple[str, str]]
+"""``paint(path, samples) -> (fill, tooltip)`` for the frame at ``path`` (labels from the
+root's first frame down): replaces the colour by owner, e.g. for a differential graph."""
+
+
 def _clip(v: int) -> int:
     return max(0, min(255, v))
 
@@ -82,9 +87,17 @@ def _fit(text: str, width: float) -> str:
 
 
 def render_svg(
-    stacks: Iterable[Stack], title: str, subtitle: str = "", *, width: int = WIDTH
+    stacks: Iterable[Stack],
+    title: str,
+    subtitle: str = "",
+    *,
+    width: int = WIDTH,
+    paint: Paint | None = None,
+    legend: Iterable[tuple[str, str]] | None = None,
 ) -> str:
-    """The flame graph of ``stacks`` as SVG text (UTF-8, no external references)."""
+    """The flame graph of ``stacks`` as SVG text (UTF-8, no external references).
+
+    ``paint`` and ``legend`` (``(fill, text)`` pairs) replace the colours by owner."""
     root = _tree(stacks)
     depth = _depth(root)
     height = TOP + depth * FRAME_HEIGHT + BOTTOM
@@ -100,9 +113,9 @@ def render_svg(
         f'<text class="t" x="10" y="20">{escape(title)}</text>',
         f'<text class="s" x="10" y="37">{escape(subtitle)}</text>',
     ]
-    out.extend(_legend(root, y=54))
+    out.extend(_legend(root, y=54) if legend is None else _custom_legend(legend, y=54))
     if root.value:
-        _draw(root, 10.0, height - BOTTOM - FRAME_HEIGHT, root.value, scale, out)
+        _draw(root, 10.0, height - BOTTOM - FRAME_HEIGHT, root.value, scale, out, (), paint)
     else:
         out.append(f'<text x="10" y="{TOP + 14}">no samples</text>')
     out.append("</svg>")
@@ -121,6 +134,15 @@ def _legend(root: _Node, y: int) -> list[str]:
     return parts
 
 
+def _custom_legend(entries: Iterable[tuple[str, str]], y: int) -> list[str]:
+    parts, x = [], 10
+    for fill, text in entries:
+        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill={quoteattr(fill)}/>')
+        parts.append(f'<text x="{x + 16}" y="{y}">{escape(text)}</text>')
+        x += 30 + int(len(text) * CHAR_WIDTH)
+    return parts
+
+
 def _categories(node: _Node) -> set[Category]:
     found = {node.category} if node.label != "all" else set()
     for c in node.children.values():
@@ -128,7 +150,16 @@ def _categories(node: _Node) -> set[Category]:
     return found
 
 
-def _draw(node: _Node, x: float, y: float, total: int, scale: float, out: list[str]) -> None:
+def _draw(
+    node: _Node,
+    x: float,
+    y: float,
+    total: int,
+    scale: float,
+    out: list[str],
+    path: tuple[str, ...],
+    paint: Paint | None,
+) -> None:
     w = node.value * scale
     if w < MIN_WIDTH:
         return
@@ -136,6 +167,8 @@ def _draw(node: _Node, x: float, y: float, total: int, scale: float, out: list[s
     tip = f"{node.label} — {node.value:,} samples ({share:.2f}%)"
     label = _fit(node.label if node.label != "all" else f"all ({node.value:,} samples)", w)
     fill = _fill(node) if node.label != "all" else "rgb(225,225,215)"
+    if paint is not None and path:
+        fill, tip = paint(path, node.value)
     out.append(
         f"<g><title>{escape(tip)}</title>"
         f'<rect class="f" x="{x:.2f}" y="{y:.1f}" width="{w:.2f}" '
@@ -146,5 +179,5 @@ def _draw(node: _Node, x: float, y: float, total: int, scale: float, out: list[s
     cx = x
     for key in sorted(node.children):
         child = node.children[key]
-        _draw(child, cx, y - FRAME_HEIGHT, total, scale, out)
+        _draw(child, cx, y - FRAME_HEIGHT, total, scale, out, (*path, key), paint)
         cx += child.value * scale
