@@ -122,10 +122,12 @@ $(JUPYTER_STAMP): $(DEPS_STAMP) requirements/jupyter.txt
 lab: setup $(JUPYTER_STAMP) ## Open the analysis notebooks in JupyterLab (pinned in requirements/jupyter.txt): make lab [LAB_ARGS=--no-browser]
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,) $(LAB_ARGS)
 
-TIER    ?= det
+TIER    ?= both
 CANARY  ?=
-gate: setup ## Regression gate, this tree vs its baseline (docs/gate.md): make gate [TIER=det] [CANARY=uniform|tail]
-	$(HOTPATH) gate --tier $(TIER) $(BUILDS:%=--builds %) $(if $(CANARY),--canary $(CANARY),)
+AGAINST ?=
+PAIRS   ?=
+gate: setup ## Regression gate, this tree vs its baseline (docs/gate.md): make gate [TIER=det|wall|both] [AGAINST=ref] [PAIRS=n] [CANARY=uniform|tail]
+	$(HOTPATH) gate --tier $(TIER) $(BUILDS:%=--builds %) $(if $(AGAINST),--against $(AGAINST),) $(if $(PAIRS),--pairs $(PAIRS),) $(if $(CANARY),--canary $(CANARY),)
 
 bench-rust: setup ## Rust engine benchmarks: criterion per stage, then latency/throughput on a mapped SCENARIO (default volatility)
 	cargo bench -p hotpath-core --bench engine

@@ -22,16 +22,28 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "gate",
         help="regression gate: is this tree slower than its baseline?",
-        description="Judge the working tree against its baseline. The deterministic tier "
-        "('det') counts instructions and heap allocations per order request and per "
-        "market-data event under valgrind's callgrind and compares them with "
-        "results/baselines/. Prints a table per tier and writes gate.md, gate.json and, on a "
-        "regression, what moved (docs/gate.md).",
+        description="Judge the working tree against a baseline in two tiers: 'det' counts "
+        "instructions and heap allocations per order request and per market-data event under "
+        "valgrind's callgrind and compares them with results/baselines/; 'wall' runs baseline "
+        "and candidate processes interleaved on this machine and judges P50/P99/P99.9 per "
+        "stage by bootstrap intervals and the machine's noise floor. Prints a table per tier "
+        "and writes gate.md, gate.json and, on a regression, what moved (docs/gate.md).",
         epilog="exit codes: 0 pass; 1 regression; 2 usage; 5 could not measure (never a "
         "silent pass: e.g. valgrind missing, or the machine too noisy to judge)",
     )
-    # the wall-clock tier (interleaved baseline/candidate processes) is not built yet
-    p.add_argument("--tier", choices=("det",), default="det", help="the tier(s) to run")
+    p.add_argument(
+        "--tier",
+        choices=("det", "wall", "both"),
+        default="both",
+        help="det: instruction and allocation counts (about a minute); wall: interleaved "
+        "latency runs (minutes, more with a cold baseline); both (default)",
+    )
+    p.add_argument(
+        "--against",
+        default=None,
+        metavar="REF",
+        help="wall tier: the git ref to compare with (default: the merge-base with main)",
+    )
     p.add_argument(
         "--scenario",
         default=None,
@@ -42,6 +54,12 @@ def register(sub: Any) -> None:
         "--builds",
         default=",".join(DEFAULT_BUILDS),
         help="comma-separated builds (default %(default)s)",
+    )
+    p.add_argument(
+        "--pairs",
+        type=int,
+        default=None,
+        help="wall tier: baseline/candidate process pairs (default: the tier's own)",
     )
     p.add_argument(
         "--canary",
@@ -77,7 +95,10 @@ def cmd_gate(args: argparse.Namespace) -> int:
     if args.update_baseline and args.canary:
         console_err.print("[bold red]error:[/] a baseline is never made with a canary on")
         return EXIT_USAGE
-    from hotpath_lab.gate import det
+    if args.pairs is not None and args.pairs < 1:
+        console_err.print(f"[bold red]error:[/] --pairs must be >= 1, got {args.pairs}")
+        return EXIT_USAGE
+    from hotpath_lab.gate import det, wall
 
     if args.update_baseline:
         with ProgressDisplay(console_err) as display:
@@ -94,12 +115,28 @@ def cmd_gate(args: argparse.Namespace) -> int:
     )
     results: list[TierResult] = []
     with ProgressDisplay(console_err) as display:
-        if args.tier == "det":
+        if args.tier in ("det", "both"):
             results.append(
                 det.run_det_tier(
                     args.scenario, builds, out, canary=args.canary, progress=display.update
                 )
             )
+        if args.tier in ("wall", "both"):
+            try:
+                results.append(
+                    wall.run_wall_tier(
+                        args.against,
+                        args.scenario,
+                        builds,
+                        out,
+                        pairs=args.pairs,
+                        canary=args.canary,
+                        progress=display.update,
+                    )
+                )
+            except (wall.GateEnvironmentError, wall.WallRunError) as exc:
+                # a side that cannot be set up or run is "could not measure", never a pass
+                results.append(TierResult("wall", (), unmeasured_reason=str(exc)))
     header = [
         f"- candidate: this tree, git `{git_state()['sha']}`"
         + (" (uncommitted changes)" if git_state()["dirty"] else ""),

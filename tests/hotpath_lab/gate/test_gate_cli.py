@@ -46,3 +46,20 @@ def test_a_baseline_rewritten_with_a_reason_then_a_canary_fails_the_gate(
     report = (out / "gate.md").read_text()
     assert "**Verdict: regression**" in report and "callgrind-diff-rust-native.txt" in report
     assert (out / "callgrind-diff-rust-native.txt").is_file()
+
+
+def test_a_baseline_that_cannot_be_resolved_is_could_not_measure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "g"
+    code = main(["gate", "--tier", "wall", "--against", "no-such-ref-xyz", "--out", str(out)])
+    assert code == 5
+    printed = capsys.readouterr().out
+    assert "could not measure" in printed and "no-such-ref-xyz" in printed
+    stored = json.loads((out / "gate.json").read_text())
+    assert stored["status"] == "could not measure"
+
+
+def test_pairs_must_be_positive(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gate", "--tier", "wall", "--pairs", "0"]) == 2
+    assert "--pairs" in capsys.readouterr().err

@@ -14,6 +14,20 @@ against thresholds measured on clean runs, and the machine's noise floor.
 =============== ==============================================================
 """
 
-from hotpath_lab.gate.wall.tier import DEFAULT_PAIRS, QUICK_PAIRS, THIS_TREE, run_wall_tier
+from hotpath_lab.gate.wall.tier import (
+    DEFAULT_PAIRS,
+    QUICK_PAIRS,
+    THIS_TREE,
+    GateEnvironmentError,
+    WallRunError,
+    run_wall_tier,
+)
 
-__all__ = ["DEFAULT_PAIRS", "QUICK_PAIRS", "THIS_TREE", "run_wall_tier"]
+__all__ = [
+    "DEFAULT_PAIRS",
+    "QUICK_PAIRS",
+    "THIS_TREE",
+    "GateEnvironmentError",
+    "WallRunError",
+    "run_wall_tier",
+]

@@ -48,6 +48,10 @@ pub fn records_from_bytes<'a, R: Record>(name: &str, bytes: &'a [u8]) -> Result<
             message: format!("{} bytes is not a whole number of {size}-byte records", bytes.len()),
         });
     }
+    if bytes.is_empty() {
+        // an empty buffer's pointer may be anything (numpy gives a 1-byte block): no records
+        return Ok(&[]);
+    }
     if bytes.as_ptr().align_offset(std::mem::align_of::<R>()) != 0 {
         return Err(FormatError::Layout {
             file: name.to_owned(),
@@ -304,6 +308,16 @@ mod tests {
             bytes[p.header.data_offset as usize..].as_ptr(),
             "no copy"
         );
+    }
+
+    #[test]
+    fn an_empty_buffer_is_no_records_wherever_it_points() {
+        let words = [0u64; 16];
+        let bytes = records_as_bytes_u64(&words);
+        assert!(events_from_bytes("empty", &bytes[1..1]).expect("empty is valid").is_empty());
+        let size = std::mem::size_of::<EventRecord>();
+        let e = events_from_bytes("m", &bytes[1..=size]).expect_err("misaligned");
+        assert!(e.to_string().contains("aligned"), "{e}");
     }
 
     #[test]
