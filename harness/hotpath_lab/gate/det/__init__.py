@@ -27,6 +27,7 @@ from typing import Any
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.environment import REPO, collect
 from hotpath_lab.gate.det.callgrind import Profile, read_profile
+from hotpath_lab.gate.det.isolation import probe_environment
 from hotpath_lab.gate.outcome import Judgement, Row, TierResult
 
 DEFAULT_SCENARIO = "smoke"
@@ -79,17 +80,21 @@ def _probe(
 ) -> tuple[Profile, dict[str, Any]]:
     out_json = work / f"{build}-{which}.json"
     out_cg = work / f"{build}-{which}.callgrind"
-    env = {k: v for k, v in os.environ.items() if k != "HOTPATH_CANARY"}
-    env["PYTHONHASHSEED"] = "0"  # str/bytes hashes, hence dict and set layouts, repeat
-    if canary:
-        env["HOTPATH_CANARY"] = canary
+    scenario_link = work / "scenario.hpe"
+    if scenario_link.resolve() != scenario_path.resolve():
+        scenario_link.unlink(missing_ok=True)
+        scenario_link.symlink_to(scenario_path.resolve())
+    client = [
+        sys.executable, "-m", "hotpath_lab.gate.det.probe", build, scenario_link.name, which,
+        out_json.name,
+    ]  # fmt: skip
+    # a fixed environment, padded with the command line to a fixed size (``isolation``)
+    env = probe_environment(client, {"HOTPATH_CANARY": canary} if canary else {})
     # setarch -R: no address-space randomisation, so address-keyed hashing and allocator
     # layouts (and the instructions they take) repeat from run to run
     cmd = [
         *SETARCH, str(valgrind()), "--tool=callgrind",
-        "--dump-before=*hotpath_gate_region*", f"--callgrind-out-file={out_cg.name}",
-        sys.executable, "-m", "hotpath_lab.gate.det.probe", build, str(scenario_path), which,
-        out_json.name,
+        "--dump-before=*hotpath_gate_region*", f"--callgrind-out-file={out_cg.name}", *client,
     ]  # fmt: skip
     # file names relative to the work folder: the command line (and so the initial stack
     # layout) is the same whatever temporary folder the run gets
@@ -99,8 +104,10 @@ def _probe(
         raise DetError(
             f"callgrind probe of {build!r} ({which}) failed (exit {proc.returncode}):\n{tail}"
         )
-    # dump 1: start-up to the replay; dump 2: the replay; the last: the rest
-    return read_profile(out_cg.with_name(out_cg.name + ".2")), json.loads(out_json.read_text())
+    # dump 1: start-up and warm-up; 2: an empty replay (the fixed cost); 3: the slice's
+    # replay; the last: the rest
+    fixed, replayed = (read_profile(out_cg.with_name(f"{out_cg.name}.{n}")) for n in (2, 3))
+    return replayed.minus(fixed), json.loads(out_json.read_text())
 
 
 def _plain(name: str) -> str:

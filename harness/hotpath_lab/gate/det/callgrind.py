@@ -42,6 +42,16 @@ class Profile:
     self_ir: Counter[str] = field(default_factory=Counter)
     """Instructions executed in each function itself (not its callees)."""
 
+    def minus(self, other: Profile) -> Profile:
+        """This region's counts less ``other``'s (e.g. a replay less an empty replay)."""
+        self_ir = Counter(self.self_ir)
+        self_ir.subtract(other.self_ir)
+        return Profile(
+            self.instructions - other.instructions,
+            self.allocations - other.allocations,
+            Counter({fn: ir for fn, ir in self_ir.items() if ir}),
+        )
+
 
 def read_profile(path: Path) -> Profile:
     names: dict[str, str] = {}
@@ -86,10 +96,22 @@ def read_profile(path: Path) -> Profile:
             totals = int(line.split(":", 1)[1].split()[0])
     if totals is None:
         raise CallgrindError(f"{path}: no totals: line (not a callgrind output?)")
-    allocations = sum(
+    return Profile(totals, _allocations(calls), self_ir)
+
+
+def _allocations(calls: Counter[tuple[str, str]]) -> int:
+    """Calls into pymalloc, plus calls into the C heap that are not pymalloc's own fallback.
+    pymalloc may reach ``malloc`` through an unnamed PLT stub (``0x…``); a stub called only
+    by pymalloc is pymalloc's for this rule."""
+    stub_callers: dict[str, set[str]] = {}
+    for caller, target in calls:
+        if target.startswith("0x"):
+            stub_callers.setdefault(target, set()).add(caller)
+    inside = set(PYTHON_ALLOCATORS) | {
+        stub for stub, callers in stub_callers.items() if callers <= PYTHON_ALLOCATORS
+    }
+    return sum(
         n
         for (caller, target), n in calls.items()
-        if target in PYTHON_ALLOCATORS
-        or (target in LIBC_ALLOCATORS and caller not in PYTHON_ALLOCATORS)
+        if target in PYTHON_ALLOCATORS or (target in LIBC_ALLOCATORS and caller not in inside)
     )
-    return Profile(totals, allocations, self_ir)

@@ -3,9 +3,11 @@
 ``python -m hotpath_lab.gate.det.probe BUILD SCENARIO all|market OUT.json`` loads the
 scenario, takes the whole of it (``all``: market data and order requests) or only its
 market data (``market``), warms the build up on it outside any counted frame, then replays
-it through a fresh engine inside ``hotpath_toolkit.counted_region``, then enters that frame
-once more with nothing to do. Callgrind dumps its counters each time the frame is entered
-(``--dump-before``), so the second dump holds exactly the replay: instructions and calls.
+it through a fresh engine inside ``hotpath_toolkit.counted_region`` twice — first with no
+events at all (what a replay costs whatever its length: creating the engine, reading the
+reports out), then the slice — and enters that frame once more with nothing to do.
+Callgrind dumps its counters each time the frame is entered (``--dump-before``), so the
+second dump holds exactly the empty replay and the third exactly the slice's.
 (Toggling collection instead leaves call counters running outside the frame, so every call
 made before it — imports, the warm-up — was counted as an allocation.)
 
@@ -58,6 +60,8 @@ def main(argv: list[str]) -> int:
         records = np.ascontiguousarray(records[~is_order])
     build = load_build(spec, BUILTIN)
     replay(build, meta, records)  # imports, caches and lazy set-up happen out of the count
+    nothing = records[:0]
+    counted_region(lambda: replay(build, meta, nothing))  # a replay's fixed cost alone
     reports = counted_region(lambda: replay(build, meta, records))
     counted_region(lambda: None)  # entering the frame again ends the counted part's dump
     result: dict[str, Any] = {
