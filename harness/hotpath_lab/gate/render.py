@@ -42,12 +42,19 @@ def value(v: float, unit: str) -> str:
     return f"{digits} {unit}".strip()
 
 
+def small_pct(fraction: float) -> str:
+    """``+0.25%`` below one per cent (where the deterministic tier's figures live), else
+    ``+3.1%``."""
+    if math.isnan(fraction) or abs(fraction) >= 0.01:
+        return units.signed_pct(fraction)
+    return f"{100 * fraction:+.2f}%"
+
+
 def change(row: Row) -> str:
-    """``+3.1% [+2.0, +4.2]``, or just ``+3.1%`` for an exact figure."""
-    text = units.signed_pct(row.change)
-    if row.low != row.high and not (math.isnan(row.low) or math.isnan(row.high)):
-        text += f" [{100 * row.low:+.1f}, {100 * row.high:+.1f}]"
-    return text
+    """``+3.1% [+2.0, +4.2]``, or just ``+0.02%`` for an exact figure."""
+    if row.low == row.high or math.isnan(row.low) or math.isnan(row.high):
+        return small_pct(row.change)
+    return f"{units.signed_pct(row.change)} [{100 * row.low:+.1f}, {100 * row.high:+.1f}]"
 
 
 def table(result: TierResult) -> Table:
@@ -58,7 +65,7 @@ def table(result: TierResult) -> Table:
     for r in result.rows:
         t.add_row(
             r.build, r.metric, value(r.baseline, r.unit), value(r.candidate, r.unit), change(r),
-            f"+{100 * r.threshold:.1f}%", f"[{_STYLE[r.judgement]}]{r.judgement.value}[/]", r.note,
+            small_pct(r.threshold), f"[{_STYLE[r.judgement]}]{r.judgement.value}[/]", r.note,
         )  # fmt: skip
     return t
 
@@ -91,7 +98,7 @@ def markdown(results: Sequence[TierResult], header: Sequence[str] = ()) -> str:
             )
             lines.append(
                 f"| {r.build} | {r.metric} | {value(r.baseline, r.unit)} | "
-                f"{value(r.candidate, r.unit)} | {change(r)} | +{100 * r.threshold:.1f}% | "
+                f"{value(r.candidate, r.unit)} | {change(r)} | {small_pct(r.threshold)} | "
                 f"{verdict} | {r.note} |"
             )
         lines.append("")

@@ -1,7 +1,8 @@
 """The wall-clock tier end to end, with real bench processes and this tree on both sides
 (``against="."``), on one build per test to stay within a few minutes: the tail canary (one
 order in 500 stalls ~25 µs in rust-ffi's execution stage) fails it at P99.9 and not at P50,
-the uniform canary (~+10 % of Python's risk stage) fails it at risk P50, and with no canary
+the uniform canary (~+10 % of Python's risk stage) fails it at risk P50 and attaches a
+differential flame graph that shows the canary's frames, and with no canary
 it does not report a regression. A canary test skips, saying why, when the tier itself
 finds the machine too noisy to judge."""
 
@@ -63,12 +64,17 @@ from the next one's by ~8 % on the 2-core machine (docs/gate-wall.md), so it tak
 six pairs before the interval's lower bound clears the 5 % threshold."""
 
 
-def test_the_uniform_canary_fails_on_the_python_risk_stage(tmp_path: Path) -> None:
+def test_the_uniform_canary_fails_on_the_python_risk_stage_with_a_flame_diff(
+    tmp_path: Path,
+) -> None:
     result = run_wall_tier(
-        THIS_TREE, "smoke", ["python"], tmp_path, pairs=UNIFORM_PAIRS, canary="uniform",
-        profile_regressions=False,
-    )  # fmt: skip
+        THIS_TREE, "smoke", ["python"], tmp_path, pairs=UNIFORM_PAIRS, canary="uniform"
+    )
     skip_if_too_noisy(result)
     moved = regressed(result.rows)
     assert ("python", "risk P50") in moved, result.rows
     assert not {m for _, m in moved if m.startswith("validation")}  # a stage it does not touch
+    assert any("regressed: " in n and "risk P50" in n for n in result.notes), result.notes
+    (svg,) = result.attachments
+    assert svg.name == "flame-diff-python.svg"
+    assert "UniformRiskCanary" in svg.read_text()  # the canary's frames, in the diff

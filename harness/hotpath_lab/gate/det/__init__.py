@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
 import platform
 import shutil
 import subprocess
@@ -41,12 +40,28 @@ METRICS = (
 THRESHOLDS = {
     "instructions/order": 0.004,
     "instructions/md event": 0.004,
+    "allocations/order": 0.005,
+    "allocations/md event": 0.005,
+}
+"""Relative worsening beyond which a figure is a regression, when the candidate runs on the
+baseline's CPU model and toolchain (docs/gate.md). Over the clean series instructions stayed
+within 0.003 % of the baseline from the same checkout (through ``make`` or not) and within
+0.11 % from a fresh clone at a longer path (the interpreter's and sources' paths end up in
+heap strings); allocations repeated exactly. But a change elsewhere in a build shifts the
+counts of code it did not touch too: the Python uniform canary, which only adds work to
+risk, moved Python's market-data events (no risk check) by +0.18 % through the heap's
+layout. So instructions get 0.4 %, twice that; the smallest canary effect is +0.57 %."""
+THRESHOLDS_ELSEWHERE = {
+    "instructions/order": 0.01,
+    "instructions/md event": 0.01,
     "allocations/order": 0.02,
     "allocations/md event": 0.02,
 }
-"""Relative worsening beyond which a figure is a regression, from the clean-run spread
-(docs/gate.md): instructions stay within 0.24 % of the baseline (the smallest canary effect,
-rust-ffi's uniform, is +0.55 %); allocation counts repeat exactly."""
+"""The same on another CPU model or toolchain (glibc picks its ``memcpy`` by CPU; another
+rustc or CPython emits other code): wider, since that spread is not measured here. A
+baseline made on the machine that judges (``--update-baseline`` in the same CI image) gets
+the tight ones."""
+SAME_MACHINE_KEYS = ("cpu_model", "python", "rustc", "valgrind")
 TOP_FUNCTIONS = 40
 SETARCH = ["setarch", platform.machine(), "-R"] if shutil.which("setarch") else []
 Progress = Callable[[str, int, int], None]
@@ -251,6 +266,9 @@ def run_det_tier(
         hint = 'make one with hotpath gate --update-baseline --reason "..."'
         return TierResult("det", (), unmeasured_reason=f"no baseline {bpath}: {hint}")
     baseline = json.loads(bpath.read_text())
+    tc, was = _toolchain(), baseline["toolchain"]
+    differs = [key for key in SAME_MACHINE_KEYS if tc[key] != was.get(key)]
+    thresholds = THRESHOLDS_ELSEWHERE if differs else THRESHOLDS
     started = time.monotonic()
     measured = measure_all(path, builds, canary, progress)
     rows: list[Row] = []
@@ -268,7 +286,7 @@ def run_det_tier(
         for metric in METRICS:
             b, c = base["figures"][metric], f.figures[metric]
             change = c / b - 1 if b else (0.0 if c == 0 else float("inf"))
-            threshold = THRESHOLDS[metric]
+            threshold = thresholds[metric]
             judgement, note = Judgement.PASS, ""
             if base["digest"] != f.digest:
                 judgement, note = Judgement.UNMEASURED, "reports differ from the baseline's"
@@ -288,11 +306,7 @@ def run_det_tier(
         f"{baseline['toolchain']['git'][:10]}, reason: {baseline['reason']}",
         f"counted in {time.monotonic() - started:.0f} s ({2 * len(measured)} callgrind runs)",
     ]
-    tc = _toolchain()
-    was = baseline["toolchain"]
-    notes += [
-        f"toolchain differs from the baseline's: {key} {was.get(key)} → {tc[key]}"
-        for key in ("python", "rustc", "valgrind")
-        if tc[key] != was.get(key)
-    ]
+    notes += [f"differs from the baseline's: {key} {was.get(key)} → {tc[key]}" for key in differs]
+    if differs:
+        notes.append("so the wider thresholds for another machine or toolchain apply")
     return TierResult("det", tuple(rows), tuple(notes), tuple(attachments))
