@@ -1,6 +1,6 @@
 """The wall-clock tier end to end, with real bench processes and this tree on both sides
 (``against="."``), on one build per test to stay within a few minutes: the tail canary (one
-order in 500 stalls ~25 µs in rust-ffi's execution stage) fails it at P99.9 and not at P50,
+order in 500 stalls ~50 µs in rust-ffi's execution stage) fails it at P99.9 and not at P50,
 the uniform canary (~+10 % of Python's risk stage) fails it at risk P50 and attaches a
 differential flame graph that shows the canary's frames, and with no canary
 it does not report a regression. A canary test skips, saying why, when the tier itself

@@ -14,9 +14,14 @@ For each metric (``samples.METRICS``) and percentile (``QUANTILES``), in this or
    whatever the machine; a 2 µs shift of P99.9 on a machine that loses 2 % of its time in
    4 µs gaps is not judged. On 40 clean processes (docs/gate-wall.md) no P99/P99.9 interval
    had a positive lower bound in ns at all, so this rule never fired on a clean run.
-3. **Interval too wide** — wider than ``MAX_WIDTH``: UNMEASURED (the data cannot tell a
+3. **Below the clock's resolution** — one clock step (``tick_ns``, read off the values
+   recorded: ~10 ns on the 2-core VM) is more than the threshold's share of the value: a
+   percentile of such a span moves only in whole steps (an 80 ns stage reads 70, 80 or
+   90), so a +5 % change cannot show. NOT_GATED, saying so; the deterministic tier sees
+   such stages (a Rust stage of 60–200 ns at P50).
+4. **Interval too wide** — wider than ``MAX_WIDTH``: UNMEASURED (the data cannot tell a
    regression of the threshold's size from none).
-4. Otherwise REGRESSION when the interval's lower bound exceeds the threshold, else PASS.
+5. Otherwise REGRESSION when the interval's lower bound exceeds the threshold, else PASS.
 
 Thresholds and widths come from clean A-vs-A comparisons on the 2-core machine the tier
 was written on (docs/gate-wall.md has the figures).
@@ -28,9 +33,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hotpath_lab import units
 from hotpath_lab.gate.outcome import Judgement, Row
 from hotpath_lab.gate.wall.resampling import Change, changes
-from hotpath_lab.gate.wall.samples import ProcessFacts, SideSamples
+from hotpath_lab.gate.wall.samples import ProcessFacts, SideSamples, clock_tick_ns
 
 QUANTILES = (0.5, 0.99, 0.999)
 LABELS = {0.5: "P50", 0.99: "P99", 0.999: "P99.9"}
@@ -77,14 +83,23 @@ def judge_build(
     method: str = "paired",
     replicates: int = 1000,
 ) -> list[Row]:
+    tick = clock_tick_ns(sides)
     return [
-        judge_row(build, metric, ch, min(a.samples, b.samples), noise)
+        judge_row(build, metric, ch, min(a.samples, b.samples), noise, tick_ns=tick)
         for metric, (a, b) in sides.items()
         for ch in changes(a, b, QUANTILES, method=method, replicates=replicates)
     ]
 
 
-def judge_row(build: str, metric: str, ch: Change, samples: int, noise: MachineNoise) -> Row:
+def judge_row(
+    build: str,
+    metric: str,
+    ch: Change,
+    samples: int,
+    noise: MachineNoise,
+    *,
+    tick_ns: float = math.nan,
+) -> Row:
     q = ch.q
     threshold = THRESHOLDS[q]
 
@@ -114,6 +129,12 @@ def judge_row(build: str, metric: str, ch: Change, samples: int, noise: MachineN
         return row(
             Judgement.NOT_GATED,
             f"{floor}: judged only for a change above {reach / 1e3:.1f} µs",
+        )
+    if math.isfinite(tick_ns) and ch.baseline > 0 and tick_ns / ch.baseline > threshold:
+        return row(
+            Judgement.NOT_GATED,
+            f"below the clock's resolution: one step ({tick_ns:.0f} ns) is "
+            f"{100 * tick_ns / ch.baseline:.0f}% of {units.latency(ch.baseline)}",
         )
     if ch.high - ch.low > MAX_WIDTH[q]:
         return row(

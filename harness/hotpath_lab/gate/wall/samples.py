@@ -120,3 +120,30 @@ def _stack(metric: str, ics: Sequence[IntervalCounts], grid: np.ndarray) -> Side
         rows.append(dense[keep])
         owner.append(np.full(int(keep.sum()), p))
     return SideSamples(metric, grid, np.concatenate(rows), np.concatenate(owner), len(ics))
+
+
+def clock_tick_ns(sides: dict[str, tuple[SideSamples, SideSamples]]) -> float:
+    """The clock's step, read off the values the runs recorded: on a clock that advances
+    in steps of ~10 ns (this VM), short spans cluster at 29/30/31, 40/41, 49/50/51 ns…;
+    the step is the median distance between neighbouring clusters (values more than
+    ``CLUSTER_GAP_NS`` apart) among the lowest ``TICK_VALUES`` recorded values. NaN when
+    there are too few values to tell; 1 ns on a clock with no visible step."""
+    values = np.unique(
+        np.concatenate(
+            [s.values[s.counts.sum(axis=0) > 0] for pair in sides.values() for s in pair]
+        )
+        if sides
+        else np.zeros(0)
+    )[:TICK_VALUES]
+    if len(values) < 3:
+        return float("nan")
+    starts = values[np.concatenate([[True], np.diff(values) > CLUSTER_GAP_NS])]
+    if len(starts) < 3:
+        return 1.0
+    return float(np.median(np.diff(starts)))
+
+
+TICK_VALUES = 60
+"""Lowest distinct values looked at: HDR buckets are 1 ns wide there, so steps show."""
+CLUSTER_GAP_NS = 2
+"""Values closer than this belong to one clock step (the ns conversion rounds ±1)."""

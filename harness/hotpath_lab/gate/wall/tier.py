@@ -169,11 +169,8 @@ def _run_interleaved(
             )
         )
         if progress is not None:
-            progress(
-                f"process {i + 1}/{len(plan)} ({'baseline' if side == 'A' else 'candidate'})",
-                i + 1,
-                len(plan),
-            )
+            # one task name for the whole schedule: the display times a task from its start
+            progress("wall: baseline/candidate processes", i + 1, len(plan))
     return runs
 
 

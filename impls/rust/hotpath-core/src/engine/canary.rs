@@ -36,9 +36,11 @@ pub enum Canary {
 pub const UNIFORM_ROUNDS: u32 = 4;
 /// One order request in this many (0.2 %) stalls under the tail canary.
 pub const TAIL_EVERY: u64 = 500;
-/// Rounds of [`burn`] of one tail stall: ~25 µs here, about twenty times the rust-ffi
-/// build's median service time, far beyond its P99.
-pub const TAIL_ROUNDS: u32 = 20_000;
+/// Rounds of [`burn`] of one tail stall: ~50 µs here, about forty times the rust-ffi
+/// build's median service time, far beyond its P99. Half of it (~25 µs) sat at the edge of
+/// what the wall tier can tell from this 2-core VM's own interruptions (3–17 µs typical):
+/// its interval's lower bound, 16.2 µs, fell short of the 16.9 µs interruption at 4 pairs.
+pub const TAIL_ROUNDS: u32 = 40_000;
 
 impl Canary {
     /// `off` (or empty), `uniform` or `tail`.
