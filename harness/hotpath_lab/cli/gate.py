@@ -59,7 +59,8 @@ def register(sub: Any) -> None:
         "--pairs",
         type=int,
         default=None,
-        help="wall tier: baseline/candidate process pairs (default: the tier's own)",
+        help="wall tier: baseline/candidate process pairs to start with (default 6); while a "
+        "row cannot be judged and none regressed, two more run at a time, up to 12",
     )
     p.add_argument(
         "--canary",

@@ -21,3 +21,9 @@ def test_ab_alternates_and_counts_match() -> None:
 def test_bad_plans_are_refused(pairs: int, order: str) -> None:
     with pytest.raises(ValueError, match=r"pairs|order"):
         schedule(pairs, order)
+
+
+def test_more_pairs_extend_the_schedule_of_fewer() -> None:
+    """The tier adds pairs by running the rest of a longer schedule."""
+    assert schedule(8)[:12] == schedule(6)
+    assert schedule(12, "AB")[:8] == schedule(4, "AB")
