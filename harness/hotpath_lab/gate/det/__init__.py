@@ -47,10 +47,10 @@ THRESHOLDS = {
 baseline's CPU model and toolchain (docs/gate.md). Over the clean series instructions stayed
 within 0.003 % of the baseline from the same checkout (through ``make`` or not) and within
 0.11 % from a fresh clone at a longer path (the interpreter's and sources' paths end up in
-heap strings); allocations repeated exactly. But a change elsewhere in a build shifts the
-counts of code it did not touch too: the Python uniform canary, which only adds work to
-risk, moved Python's market-data events (no risk check) by +0.18 % through the heap's
-layout. So instructions get 0.4 %, twice that; the smallest canary effect is +0.57 %."""
+heap strings); allocations repeated exactly. But a change elsewhere shifts the counts of
+code it did not touch too: editing lab modules the probe imports moved Python's
+market-data figure by +0.18 % through the heap's layout, with the build unchanged. So
+instructions get 0.4 %, twice that; the smallest canary effect is +0.56 %."""
 THRESHOLDS_ELSEWHERE = {
     "instructions/order": 0.01,
     "instructions/md event": 0.01,
