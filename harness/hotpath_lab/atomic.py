@@ -6,6 +6,7 @@ Single files are written with ``hotpath_format.atomic`` (re-exported here for th
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from hotpath_format.atomic import atomic_output, atomic_write_bytes, current_umask, fsync_dir
 
-__all__ = ["atomic_directory", "atomic_output", "atomic_write_bytes"]
+__all__ = ["atomic_directory", "atomic_output", "atomic_write_bytes", "exclusive_lock"]
 
 
 @contextlib.contextmanager
@@ -38,3 +39,18 @@ def atomic_directory(path: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     fsync_dir(target.parent)
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: str | os.PathLike[str]) -> Iterator[None]:
+    """Holds an exclusive ``flock`` on ``path`` (created if missing) for the block: two
+    processes that share a folder (a gate's probe folder, a baseline being built) take
+    turns instead of writing into it together. The kernel releases it if the holder dies."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the lock

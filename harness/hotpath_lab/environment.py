@@ -15,6 +15,16 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 
 
+def cache_root() -> Path:
+    """Where the lab keeps what it can rebuild, outside the repository: ``$HOTPATH_CACHE``,
+    else ``$XDG_CACHE_HOME/hotpath``, else ``~/.cache/hotpath`` (scenario files, the gate's
+    baselines and probe folder)."""
+    root = os.environ.get("HOTPATH_CACHE")
+    if root:
+        return Path(root)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hotpath"
+
+
 def collect(extra: dict[str, Any] | None = None) -> dict[str, Any]:
     """Environment facts attached to every run."""
     env: dict[str, Any] = {

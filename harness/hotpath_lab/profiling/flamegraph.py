@@ -113,7 +113,7 @@ def render_svg(
         f'<text class="t" x="10" y="20">{escape(title)}</text>',
         f'<text class="s" x="10" y="37">{escape(subtitle)}</text>',
     ]
-    out.extend(_legend(root, y=54) if legend is None else _custom_legend(legend, y=54))
+    out.extend(_legend(_owner_legend(root) if legend is None else legend, y=54))
     if root.value:
         _draw(root, 10.0, height - BOTTOM - FRAME_HEIGHT, root.value, scale, out, (), paint)
     else:
@@ -122,19 +122,16 @@ def render_svg(
     return "\n".join(out) + "\n"
 
 
-def _legend(root: _Node, y: int) -> list[str]:
+def _owner_legend(root: _Node) -> list[tuple[str, str]]:
+    """A swatch per owner category present in the graph."""
     present = _categories(root)
-    parts, x = [], 10
-    for cat, (r, g, b) in COLOURS.items():
-        if cat not in present:
-            continue
-        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="rgb({r},{g},{b})"/>')
-        parts.append(f'<text x="{x + 16}" y="{y}">{escape(cat.value)}</text>')
-        x += 30 + int(len(cat.value) * CHAR_WIDTH)
-    return parts
+    return [
+        (f"rgb({r},{g},{b})", cat.value) for cat, (r, g, b) in COLOURS.items() if cat in present
+    ]
 
 
-def _custom_legend(entries: Iterable[tuple[str, str]], y: int) -> list[str]:
+def _legend(entries: Iterable[tuple[str, str]], y: int) -> list[str]:
+    """``(fill, text)`` swatches in a row."""
     parts, x = [], 10
     for fill, text in entries:
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill={quoteattr(fill)}/>')

@@ -45,7 +45,8 @@ class BootstrapCI:
     confidence: float
 
 
-def _interval(replicate_values: np.ndarray, confidence: float) -> tuple[float, float]:
+def percentile_interval(replicate_values: np.ndarray, confidence: float) -> tuple[float, float]:
+    """The central ``confidence`` interval of the finite replicates (NaN, NaN if none)."""
     finite = replicate_values[np.isfinite(replicate_values)]
     if len(finite) == 0:
         return np.nan, np.nan
@@ -121,7 +122,7 @@ def histogram_bootstrap(
     estimate = float(quantiles(values, counts, [q])[0])
     if total == 0:
         return BootstrapCI(q, np.nan, np.nan, np.nan, "histogram", replicates, 1, 0, confidence)
-    lo, hi = _interval(
+    lo, hi = percentile_interval(
         _histogram_replicates(values, counts, [q], replicates, seed)[:, 0], confidence
     )
     return BootstrapCI(q, estimate, lo, hi, "histogram", replicates, 1, total, confidence)
@@ -132,7 +133,7 @@ def _ci(
 ) -> BootstrapCI:
     """The interval of replicates ``reps`` of percentile ``q`` of ``ic``."""
     estimate = float(quantiles(ic.values, ic.merged(), [q])[0])
-    lo, hi = _interval(reps, confidence)
+    lo, hi = percentile_interval(reps, confidence)
     blocks = ic.counts.shape[0] if method == "interval" else 1
     return BootstrapCI(
         q, estimate, lo, hi, method, len(reps), blocks, int(ic.total.sum()), confidence
@@ -226,7 +227,7 @@ def change_cis(
         b = _ci(baseline, q, reps_b[:, j], method_b, confidence)
         c = _ci(candidate, q, reps_c[:, j], method_c, confidence)
         with np.errstate(divide="ignore", invalid="ignore"):
-            lo, hi = _interval(reps_c[:, j] / reps_b[:, j], confidence)
+            lo, hi = percentile_interval(reps_c[:, j] / reps_b[:, j], confidence)
             change = c.estimate / b.estimate - 1 if b.estimate else np.nan
         out.append(ChangeCI(q, b, c, float(change), lo - 1, hi - 1))
     return out

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from hotpath_format import EVENT_DTYPE, FormatError, MetadataError, read_events, write_events
+from hotpath_lab.environment import cache_root
 from hotpath_lab.scenarios.manifest import Manifest, load_manifest, resolve_manifest
 from hotpath_lab.scenarios.origins import Origins, refusal
 from hotpath_lab.scenarios.strategy import strategy_config
@@ -52,11 +53,7 @@ def generator_version() -> str:
 
 def cache_dir() -> Path:
     """Where generated scenario files are kept (created on first use)."""
-    root = os.environ.get("HOTPATH_CACHE")
-    if not root:
-        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        root = str(Path(xdg) / "hotpath")
-    return Path(root) / "scenarios"
+    return cache_root() / "scenarios"
 
 
 def _check_scale(scale: float) -> float:

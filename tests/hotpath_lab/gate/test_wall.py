@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from hotpath_lab.gate.outcome import Judgement, Row, Status, TierResult
-from hotpath_lab.gate.wall import THIS_TREE, run_wall_tier
+from hotpath_lab.gate.wall import QUICK_PAIRS, THIS_TREE, run_wall_tier
 
 pytestmark = pytest.mark.slow
 
-PAIRS = 4
+PAIRS = QUICK_PAIRS
 """2 pairs of smoke give ~11 values beyond P99.9 per side; the judge needs 20."""
 MAX_PAIRS = 8
 """Where a row cannot be judged after PAIRS, the tier adds pairs up to this."""

@@ -11,7 +11,6 @@ move.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import platform
 import shutil
@@ -23,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hotpath_lab.atomic import atomic_write_bytes
-from hotpath_lab.environment import REPO, collect
+from hotpath_lab.atomic import atomic_write_bytes, exclusive_lock
+from hotpath_lab.environment import REPO, cache_root, collect
 from hotpath_lab.gate.det.callgrind import Profile, read_profile
 from hotpath_lab.gate.det.isolation import probe_environment
 from hotpath_lab.gate.outcome import Judgement, Row, TierResult
@@ -162,9 +161,7 @@ def work_folder() -> Path:
     """The probes' one working folder, emptied for each tier run: a fixed path, because the
     probe's working directory is on its ``sys.path`` and a path of another length shifts
     the counts (measured: 0.3 % for rust-ffi between two temporary folders)."""
-    from hotpath_lab.scenarios import cache_dir
-
-    work = cache_dir().parent / "gate-det-work"
+    work = cache_root() / "gate-det-work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     return work
@@ -174,12 +171,7 @@ def measure_all(
     scenario_path: Path, builds: Sequence[str], canary: str | None, progress: Progress | None
 ) -> list[Figures]:
     out = []
-    from hotpath_lab.scenarios import cache_dir
-
-    lock_path = cache_dir().parent / "gate-det.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one tier run at a time uses the fixed folder
+    with exclusive_lock(cache_root() / "gate-det.lock"):  # one tier run uses the folder
         work = work_folder()
         for i, build in enumerate(builds):
             if progress is not None:

@@ -10,7 +10,6 @@ succeeded; anything else in the folder is removed and rebuilt).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import subprocess
@@ -19,7 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotpath_lab.environment import REPO
+from hotpath_lab.atomic import exclusive_lock
+from hotpath_lab.environment import REPO, cache_root
 
 READY_STAMP = ".gate-ready"
 """Written into a baseline folder once its ``make setup`` succeeded."""
@@ -91,10 +91,7 @@ def default_baseline_ref(root: Path = REPO) -> str:
 
 
 def gate_cache() -> Path:
-    base = os.environ.get("HOTPATH_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "hotpath"
-    )
-    return Path(base) / "gate"
+    return cache_root() / "gate"
 
 
 def baseline_environment(
@@ -115,7 +112,7 @@ def baseline_environment(
         return SideEnvironment(candidate.root, sha, False, shared_with_candidate=True)
     folder = (cache or gate_cache()) / sha
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(folder.parent / f"{sha}.lock"):
+    with exclusive_lock(folder.parent / f"{sha}.lock"):  # one build of a baseline at a time
         if (folder / READY_STAMP).is_file() and (folder / ".venv" / "bin" / "hotpath").is_file():
             log(f"baseline {ref} = {sha[:10]}: reusing {folder}")
             return SideEnvironment(folder, sha, False)
@@ -132,22 +129,6 @@ def this_tree_as_baseline(candidate: SideEnvironment) -> SideEnvironment:
     return SideEnvironment(
         candidate.root, candidate.sha, candidate.dirty, shared_with_candidate=True
     )
-
-
-class _lock:
-    """An exclusive ``flock`` on ``path``: two gates never build one baseline at once."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._fd = -1
-
-    def __enter__(self) -> None:
-        self._fd = os.open(self._path, os.O_CREAT | os.O_RDWR, 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *exc: object) -> None:
-        fcntl.flock(self._fd, fcntl.LOCK_UN)
-        os.close(self._fd)
 
 
 def _checkout(repo: Path, folder: Path, sha: str) -> None:

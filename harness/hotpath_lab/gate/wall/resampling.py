@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hotpath_lab.gate.wall.samples import SideSamples
-from hotpath_lab.reporting.bootstrap import replicate_matrix
+from hotpath_lab.reporting.bootstrap import percentile_interval, replicate_matrix
 from hotpath_lab.reporting.hlog import quantiles
 
 METHODS = ("paired", "two-level", "intervals")
@@ -115,13 +115,10 @@ def changes(
     reps_a, reps_b = side_replicates(baseline, candidate, qs, method, replicates)
     point_a = quantiles(baseline.values, baseline.counts.sum(axis=0), qs)
     point_b = quantiles(candidate.values, candidate.counts.sum(axis=0), qs)
-    alpha = (1 - confidence) / 2
     out = []
     for j, q in enumerate(qs):
         with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = reps_b[:, j] / reps_a[:, j]
-        ratio = ratio[np.isfinite(ratio)]
-        lo, hi = np.quantile(ratio, [alpha, 1 - alpha]) if len(ratio) else (np.nan, np.nan)
+            lo, hi = percentile_interval(reps_b[:, j] / reps_a[:, j], confidence)
         a, b = float(point_a[j]), float(point_b[j])
-        out.append(Change(q, a, b, b / a - 1 if a else np.nan, float(lo) - 1, float(hi) - 1))
+        out.append(Change(q, a, b, b / a - 1 if a else np.nan, lo - 1, hi - 1))
     return out

@@ -9,13 +9,9 @@ digests and the ``.hlog`` interval logs.
 
 from __future__ import annotations
 
-import json
 import subprocess
-import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from hotpath_lab.gate.wall.environment import SideEnvironment, clean_env
 
@@ -39,8 +35,6 @@ class BenchSettings:
     speed: float = 1.0
     jitter_seconds: float = 1.0
     """The noise-floor probe in every worker: the verdict needs it."""
-    hash_seed: int | None = None
-    """``PYTHONHASHSEED`` for every process of both sides; ``None``: Python's random one."""
     profile_seconds: float | None = None
     """``None``: no profile pass; else ``--profile`` for this long (attachments only)."""
 
@@ -70,12 +64,6 @@ class SideRun:
     """Position in the running order (0 = first)."""
     folder: Path
     """The run folder (with ``run.json`` and ``<build>.hlog``)."""
-    wall_s: float
-    digests: dict[str, str]
-
-    def run_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = json.loads((self.folder / "run.json").read_text())
-        return data
 
 
 def run_side(
@@ -98,9 +86,6 @@ def run_side(
     log_path = results / "bench.log"
     argv = [str(env.hotpath), *settings.argv(results)]
     extra = {"HOTPATH_CANARY": canary} if canary else {}
-    if settings.hash_seed is not None:
-        extra["PYTHONHASHSEED"] = str(settings.hash_seed)
-    started = time.monotonic()
     with log_path.open("w") as log:
         proc = subprocess.run(
             argv,
@@ -110,7 +95,6 @@ def run_side(
             stderr=subprocess.STDOUT,
             check=False,
         )
-    wall_s = time.monotonic() - started
     folders = sorted(p.parent for p in results.glob("*/*/run.json"))
     if proc.returncode not in BENCH_OK or len(folders) != 1:
         tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-12:])
@@ -118,10 +102,4 @@ def run_side(
             f"side {side} run {index} ({' '.join(argv)}) exited {proc.returncode} "
             f"with {len(folders)} run folder(s); last lines of {log_path}:\n{tail}"
         )
-    data = json.loads((folders[0] / "run.json").read_text())
-    digests = {b: str(r.get("digest", "")) for b, r in data.get("builds", {}).items()}
-    return SideRun(side, index, folders[0], wall_s, digests)
-
-
-def missing_builds(run: SideRun, builds: Sequence[str]) -> list[str]:
-    return [b for b in builds if b not in run.digests]
+    return SideRun(side, index, folders[0])

@@ -70,7 +70,6 @@ def run_wall_tier(
     each process.
     Raises ``GateEnvironmentError``/``WallRunError`` when a side cannot run
     (the CLI reports those as could-not-measure)."""
-    out_dir = out
     scenario = scenario or DEFAULT_SCENARIO
     pairs = DEFAULT_PAIRS if pairs is None else pairs
     first_pairs = pairs
@@ -91,7 +90,7 @@ def run_wall_tier(
     runs: list[SideRun] = []
     while True:
         runs += _run_interleaved(
-            baseline, candidate, settings, out_dir / "runs", pairs, order, canary, progress,
+            baseline, candidate, settings, out / "runs", pairs, order, canary, progress,
             done=len(runs), limit=limit,
         )  # fmt: skip
         rows, machine_notes, unmeasured = _judge_all(builds, runs, method)
@@ -127,7 +126,7 @@ def run_wall_tier(
             try:
                 attachments.append(
                     differential_flame_graph(
-                        build, baseline, candidate, settings, out_dir, canary=canary
+                        build, baseline, candidate, settings, out, canary=canary
                     )
                 )
             except (WallRunError, OSError, ValueError) as exc:
