@@ -23,16 +23,15 @@ from hotpath_format import (
     codes,
     files,
     report_digest,
+    wire,
 )
 
 hotpath_rs = pytest.importorskip("hotpath_rs")
-
 
 @pytest.fixture(scope="module")
 def rust() -> dict[str, Any]:
     contract: dict[str, Any] = hotpath_rs.contract()
     return contract
-
 
 def python_enums() -> dict[str, type[IntEnum]]:
     """Every code enum ``hotpath_format.codes`` declares."""
@@ -41,7 +40,6 @@ def python_enums() -> dict[str, type[IntEnum]]:
         for name, obj in vars(codes).items()
         if inspect.isclass(obj) and issubclass(obj, IntEnum) and obj is not IntEnum
     }
-
 
 def layout(dtype: np.dtype[Any]) -> list[tuple[str, int, int, str]]:
     """``(name, offset, size, kind)`` per field, as ``contract()`` gives them (a sub-array
@@ -54,25 +52,25 @@ def layout(dtype: np.dtype[Any]) -> list[tuple[str, int, int, str]]:
         out.append((name, offset, field.itemsize, kind))
     return out
 
-
 def test_both_sides_declare_the_same_code_enums(rust: dict[str, Any]) -> None:
     assert sorted(python_enums()) == sorted(rust["codes"])
-
 
 @pytest.mark.parametrize("enum", sorted(python_enums()))
 def test_each_code_enum_has_the_same_names_and_values(rust: dict[str, Any], enum: str) -> None:
     python = {member.name: member.value for member in python_enums()[enum]}
     assert python == rust["codes"][enum]
 
-
 def test_constants_and_file_magic_are_equal(rust: dict[str, Any]) -> None:
     assert rust["constants"] == {
         "VENUE_ANY": VENUE_ANY,
         "FORMAT_VERSION": files.FORMAT_VERSION,
         "HEADER_SIZE": files.HEADER_SIZE,
+        "WIRE_HEADER_SIZE": wire.WIRE_HEADER_SIZE,
+        "WIRE_VERSION": wire.WIRE_VERSION,
+        "WIRE_MAX_BATCH": wire.WIRE_MAX_BATCH,
+        "WIRE_MAX_TEXT": wire.WIRE_MAX_TEXT,
     }
     assert rust["magic"] == {"events": files.EVENT_MAGIC, "reports": files.REPORT_MAGIC}
-
 
 @pytest.mark.parametrize(
     ("record", "dtype", "struct_size"),
@@ -86,7 +84,6 @@ def test_record_layouts_are_equal_field_by_field(
     assert layout(dtype) == [tuple(f) for f in declared["fields"]]
     # multi-byte fields little-endian, as the Rust side refuses to build otherwise
     assert all(dtype.fields[n][0].str[0] in "<|" for n in dtype.names or ())  # type: ignore[index]
-
 
 @pytest.mark.parametrize(("seed", "profile"), [(11, REALISTIC), (12, ADVERSARIAL)])
 def test_report_digests_are_equal_on_a_varied_stream(seed: int, profile: Profile) -> None:

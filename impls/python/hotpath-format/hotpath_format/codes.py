@@ -78,3 +78,27 @@ class CancelReason(IntEnum):
 class Liquidity(IntEnum):
     MAKER = 1
     TAKER = 2
+
+
+class WireKind(IntEnum):
+    """Frame kinds of the wire protocol: 1–15 client → gateway, 16–31 back."""
+
+    START = 1
+    EVENTS = 2
+    FINISH = 3
+    READY = 16
+    REPORTS = 17
+    FINISHED = 18
+    ERROR = 19
+
+
+class WireReject(IntEnum):
+    """Why a gateway refused a frame: the first payload byte of an ERROR frame."""
+
+    TOO_SHORT = 1
+    BAD_VERSION = 2
+    UNKNOWN_KIND = 3
+    BAD_SIZE = 4
+    BAD_RECORD = 5
+    NO_SESSION = 6
+    BAD_METADATA = 7

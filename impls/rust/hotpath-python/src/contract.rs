@@ -4,7 +4,7 @@
 
 use hotpath_core::format::{
     code_tables, event_fields, report_fields, Field, FileKind, EVENT_RECORD_SIZE, FORMAT_VERSION,
-    HEADER_SIZE, REPORT_RECORD_SIZE, VENUE_ANY,
+    HEADER_SIZE, REPORT_RECORD_SIZE, VENUE_ANY, WIRE_HEADER_SIZE, WIRE_MAX_BATCH, WIRE_MAX_TEXT, WIRE_VERSION,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
@@ -37,6 +37,10 @@ pub fn contract(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     constants.set_item("VENUE_ANY", VENUE_ANY)?;
     constants.set_item("FORMAT_VERSION", FORMAT_VERSION)?;
     constants.set_item("HEADER_SIZE", HEADER_SIZE)?;
+    constants.set_item("WIRE_HEADER_SIZE", WIRE_HEADER_SIZE)?;
+    constants.set_item("WIRE_VERSION", WIRE_VERSION)?;
+    constants.set_item("WIRE_MAX_BATCH", WIRE_MAX_BATCH)?;
+    constants.set_item("WIRE_MAX_TEXT", WIRE_MAX_TEXT)?;
     let magic = PyDict::new(py);
     magic.set_item("events", PyBytes::new(py, FileKind::Events.magic()))?;
     magic.set_item("reports", PyBytes::new(py, FileKind::Reports.magic()))?;

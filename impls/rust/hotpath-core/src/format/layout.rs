@@ -139,6 +139,8 @@ pub fn code_tables() -> Vec<CodeTable> {
         Reason::code_table(),
         CancelReason::code_table(),
         Liquidity::code_table(),
+        super::wire::WireKind::code_table(),
+        super::wire::WireReject::code_table(),
     ]
 }
 

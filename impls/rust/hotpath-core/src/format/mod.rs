@@ -4,8 +4,10 @@
 mod header;
 mod layout;
 mod meta;
+#[macro_use]
 mod records;
 mod view;
+mod wire;
 
 pub use header::{FileHeader, FileKind, FORMAT_VERSION, HEADER_SIZE};
 pub use layout::{code_tables, event_fields, report_fields, CodeTable, Field, FieldKind};
@@ -14,4 +16,8 @@ pub use records::*;
 pub use view::{
     check_events, events_from_bytes, parse_file, records_as_bytes, records_from_bytes, reports_from_bytes,
     EventFile, ParsedFile, Record, ReportFile,
+};
+pub use wire::{
+    decode_events, encode_records, error_frame, text_frame, WireHeader, WireKind, WireReject, WIRE_HEADER_SIZE,
+    WIRE_MAX_BATCH, WIRE_MAX_TEXT, WIRE_VERSION,
 };
