@@ -76,7 +76,9 @@ class ScenarioMeta:
     def from_json(cls, data: bytes | str, *, file: str = "<metadata>") -> ScenarioMeta:
         try:
             d = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        # ValueError covers JSONDecodeError and integers beyond the digit limit; RecursionError,
+        # nesting deeper than the parser goes: hostile payloads (a gateway's START) get an answer
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise MetadataError(f"{file}: metadata is not valid UTF-8 JSON: {exc}") from exc
         if not isinstance(d, dict):
             raise MetadataError(f"{file}: metadata must be a JSON object")

@@ -1,0 +1,142 @@
+"""The socket loop: a ZeroMQ ``ROUTER`` bound at the gateway's address, one frame read, answered
+and its reply sent before the next is read.
+
+Queues are bounded by ZeroMQ's high-water marks. ``ROUTER_MANDATORY`` makes a reply to a peer
+whose queue is full wait (instead of being dropped, a ROUTER's default), and while it waits no
+frame is read: a client that does not read its replies is slowed down, never answered with
+silence, and the gateway's memory does not grow with what the client has sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import sys
+from typing import Any
+
+import zmq
+import zmq.asyncio
+
+from hotpath_asyncio.gateway import ENGINE_SHAPE, GATEWAY_NAME
+from hotpath_asyncio.gateway.gc_pauses import GcPauses
+from hotpath_asyncio.gateway.protocol import GatewayProtocol
+from hotpath_asyncio.gateway.signals import StopRequest
+
+DEFAULT_BIND = "tcp://127.0.0.1:5556"
+FLUSH_LINGER_MS = 5_000
+"""How long a stopping gateway keeps trying to deliver replies already sent to its socket."""
+FAIRNESS_FRAMES = 256
+"""Frames handled back to back before the loop runs its other callbacks: while frames are
+already queued, pyzmq completes each receive and send without giving the loop a turn, and
+the signal handlers are loop callbacks."""
+
+
+def zmq_endpoint(bind: str) -> str:
+    """``--bind`` as libzmq takes it: port 0 ("pick a free one") is ``*`` to libzmq."""
+    return re.sub(r":0$", ":*", bind)
+
+
+class GatewayServer:
+    """Serves the protocol on one socket until a stop signal."""
+
+    def __init__(self, socket: zmq.asyncio.Socket) -> None:
+        self.socket = socket
+        self.protocol = GatewayProtocol()
+        self.send_waits = 0
+        """Replies that found the peer's queue full and waited (backpressure engaged)."""
+        self.undelivered = 0
+        """Replies to a peer that had disconnected (ZeroMQ reports it; nobody to answer)."""
+        self._receive: asyncio.Future[list[bytes]] | None = None
+        self._stopping = False
+
+    def stop_reading(self) -> None:
+        """Called on the loop by the signal handler: a pending receive is withdrawn, a
+        frame already received is still answered."""
+        self._stopping = True
+        if self._receive is not None:
+            self._receive.cancel()
+
+    async def serve(self) -> None:
+        socket = self.socket
+        answer = self.protocol.answer
+        since_yield = 0
+        while not self._stopping:
+            self._receive = receive = socket.recv_multipart()
+            try:
+                identity, *parts = await receive
+            except asyncio.CancelledError:
+                if receive.cancelled():  # withdrawn by stop_reading; nothing was read
+                    break
+                raise
+            finally:
+                self._receive = None
+            # one frame per message is the protocol; a multipart message is read as one frame
+            frame = parts[0] if len(parts) == 1 else b"".join(parts)
+            await self._send(identity, answer(frame))
+            since_yield += 1
+            if since_yield == FAIRNESS_FRAMES:
+                since_yield = 0
+                await asyncio.sleep(0)
+
+    async def _send(self, identity: bytes, reply: bytes) -> None:
+        sent = self.socket.send_multipart([identity, reply])
+        try:
+            if not sent.done():
+                self.send_waits += 1
+            await sent
+        except zmq.ZMQError as exc:
+            if exc.errno != zmq.EHOSTUNREACH:
+                raise
+            self.undelivered += 1
+
+    def summary(self, reason: str, gc_pauses: GcPauses) -> dict[str, Any]:
+        """The ``stopped`` line (``docs/wire.md``)."""
+        return {
+            "stopped": reason,
+            "gateway": GATEWAY_NAME,
+            "sessions": self.protocol.sessions,
+            **self.protocol.totals.to_json(),
+            "max_queue": 0,  # no queue between the socket and the engine: see ENGINE_SHAPE
+            "send_waits": self.send_waits,
+            "undelivered": self.undelivered,
+            "gc": gc_pauses.to_json(),
+        }
+
+
+def print_line(obj: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+async def run(bind: str) -> None:
+    """Binds, prints the ``listening`` line, serves until SIGINT/SIGTERM, flushes, prints
+    the ``stopped`` line."""
+    context = zmq.asyncio.Context()
+    socket = context.socket(zmq.ROUTER)
+    socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    try:
+        socket.bind(zmq_endpoint(bind))
+    except zmq.ZMQError as exc:
+        socket.close(linger=0)
+        context.term()
+        raise SystemExit(f"hotpath_asyncio.gateway: cannot bind {bind}: {exc}") from None
+    server = GatewayServer(socket)
+    stop = StopRequest(asyncio.get_running_loop(), server.stop_reading)
+    endpoint = socket.getsockopt_string(zmq.LAST_ENDPOINT)
+    with GcPauses() as gc_pauses:
+        print_line(
+            {
+                "listening": endpoint,
+                "gateway": GATEWAY_NAME,
+                "engine": ENGINE_SHAPE,
+                "poll": "park",
+                "pid": os.getpid(),
+            }
+        )
+        await server.serve()
+        # replies already handed to ZeroMQ are delivered, or given up after the linger
+        socket.close(linger=FLUSH_LINGER_MS)
+        context.term()
+    print_line(server.summary(stop.reason or "stopped", gc_pauses))
