@@ -25,9 +25,7 @@ _NEEDS_BINARY = {
 }
 
 
-@pytest.fixture(
-    params=[pytest.param(name, marks=_NEEDS_BINARY.get(name, ())) for name in GATEWAYS]
-)
+@pytest.fixture(params=[pytest.param(name, marks=_NEEDS_BINARY.get(name, ())) for name in GATEWAYS])
 def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayProcess]:
     process = GatewayProcess(request.param, tmp_path / "gateway.stderr")
     yield process
@@ -60,6 +58,4 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
 def smoke_head(smoke: Scenario) -> Scenario:
     """The first 3,000 events of smoke: a short session that still has every report kind."""
     records = smoke.records[:3000]
-    return Scenario(
-        smoke.meta, records, hotpath_asyncio.replay(smoke.meta, records).report_array()
-    )
+    return Scenario(smoke.meta, records, hotpath_asyncio.replay(smoke.meta, records).report_array())

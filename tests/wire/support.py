@@ -67,11 +67,15 @@ class GatewayProcess:
     def stop(self, sig: signal.Signals = signal.SIGTERM) -> tuple[int, dict[str, Any]]:
         """Sends ``sig``; returns the exit code and the ``stopped`` line."""
         self.proc.send_signal(sig)
+        return self.wait_stopped()
+
+    def wait_stopped(self) -> tuple[int, dict[str, Any]]:
+        """Waits for the process to exit; returns the exit code and the ``stopped`` line."""
         try:
             out, _ = self.proc.communicate(timeout=ANSWER_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"{self.name} did not exit on {sig.name}") from None
+            raise AssertionError(f"{self.name} did not exit") from None
         lines = [json.loads(x) for x in out.splitlines() if x.strip()]
         stopped = [x for x in lines if "stopped" in x]
         assert len(stopped) == 1, f"expected one stopped line, got {out!r}; {self.stderr()}"
@@ -122,15 +126,21 @@ class WireClient:
         assert reply.header.kind is WireKind.FINISHED, reply
         return reply.json()
 
-    def session(self, meta: ScenarioMeta, records: np.ndarray, frame_events: int) -> Played:
-        """START, the records in EVENTS frames of ``frame_events`` (seq 1, 2, …), FINISH."""
-        self.start(meta)
+    def play(self, records: np.ndarray, frame_events: int) -> bytes:
+        """The records in EVENTS frames of ``frame_events`` (seq 1, 2, …), each answered
+        before the next is sent; returns the REPORTS payloads joined."""
         payloads = []
         for seq, chunk in enumerate(chunks(records, frame_events), 1):
             reply = self.request(events_frame(seq, chunk))
             assert (reply.header.kind, reply.header.seq) == (WireKind.REPORTS, seq), reply
             payloads.append(reply.payload)
-        return Played(b"".join(payloads), self.finish())
+        return b"".join(payloads)
+
+    def session(self, meta: ScenarioMeta, records: np.ndarray, frame_events: int) -> Played:
+        """START, ``play``, FINISH."""
+        self.start(meta)
+        reports = self.play(records, frame_events)
+        return Played(reports, self.finish())
 
 
 @dataclass(frozen=True)

@@ -48,9 +48,7 @@ def test_the_smoke_scenario_over_the_wire_equals_the_in_process_stream(
     }
 
 
-def test_start_mid_session_discards_the_session(
-    client: WireClient, smoke_head: Scenario
-) -> None:
+def test_start_mid_session_discards_the_session(client: WireClient, smoke_head: Scenario) -> None:
     """The second START opens a fresh engine: event numbers restart at 0 and nothing of the
     first session's orders or books remains (its stream equals a replay from scratch)."""
     client.start(smoke_head.meta)
