@@ -88,7 +88,7 @@ impl Options {
         let mut target = Target::Gateway;
         let mut pace_spec = "recorded".to_owned();
         let mut speed = 1.0f64;
-        let (mut warmup, mut max_batch, mut window, mut limit) = (0usize, 256usize, 32usize, 0usize);
+        let (mut warmup, mut max_batch, mut window, mut limit) = (0usize, 256usize, 2usize, 0usize);
         let mut interval_ns = 1_000_000_000u64;
         let mut timeout_s = 30.0f64;
         let mut args = args.into_iter();
@@ -176,7 +176,7 @@ mod tests {
         let o = parse(&[]).expect("valid");
         assert_eq!(
             (o.target, o.max_batch, o.window, o.pace),
-            (Target::Gateway, 256, 32, Pace::Recorded { speed: 1.0 })
+            (Target::Gateway, 256, 2, Pace::Recorded { speed: 1.0 })
         );
     }
 
