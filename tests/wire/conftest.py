@@ -18,14 +18,15 @@ import hotpath_asyncio
 from hotpath_format import ScenarioMeta, read_events
 from hotpath_lab.scenarios import build_scenario
 
-_NEEDS_BINARY = {
-    "wire-rust": pytest.mark.skipif(
-        not RUST_GATEWAY.exists(), reason=f"{RUST_GATEWAY} is not built"
-    ),
-}
+_NEEDS_BINARY = pytest.mark.skipif(not RUST_GATEWAY.exists(), reason=f"{RUST_GATEWAY} is not built")
 
 
-@pytest.fixture(params=[pytest.param(name, marks=_NEEDS_BINARY.get(name, ())) for name in GATEWAYS])
+@pytest.fixture(
+    params=[
+        pytest.param(name, marks=_NEEDS_BINARY if GATEWAYS[name].build == "wire-rust" else ())
+        for name in GATEWAYS
+    ]
+)
 def gateway(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayProcess]:
     process = GatewayProcess(request.param, tmp_path / "gateway.stderr")
     yield process

@@ -20,9 +20,20 @@ from hotpath_format.wire import WIRE_HEADER_SIZE, Header, parse_header, records_
 
 REPO = Path(__file__).resolve().parents[2]
 RUST_GATEWAY = REPO / "target" / "release" / "hotpath-gateway"
-GATEWAYS: dict[str, list[str]] = {
-    "wire-python": [sys.executable, "-m", "hotpath_asyncio.gateway"],
-    "wire-rust": [str(RUST_GATEWAY)],
+
+
+@dataclass(frozen=True)
+class GatewayBuild:
+    build: str
+    """The name it gives in its listening line and READY."""
+    command: list[str]
+
+
+GATEWAYS: dict[str, GatewayBuild] = {
+    "wire-python": GatewayBuild("wire-python", [sys.executable, "-m", "hotpath_asyncio.gateway"]),
+    "wire-rust": GatewayBuild("wire-rust", [str(RUST_GATEWAY)]),
+    # the Rust gateway's other shape: the engine on its own thread behind bounded rings
+    "wire-rust-thread": GatewayBuild("wire-rust", [str(RUST_GATEWAY), "--engine", "thread"]),
 }
 LOOPBACK_ANY_PORT = "tcp://127.0.0.1:0"
 ANSWER_TIMEOUT_S = 30.0
@@ -35,10 +46,11 @@ class GatewayProcess:
 
     def __init__(self, name: str, stderr_path: Path) -> None:
         self.name = name
+        self.build = GATEWAYS[name].build
         self._stderr_path = stderr_path
         self._stderr = stderr_path.open("wb")
         self.proc = subprocess.Popen(
-            [*GATEWAYS[name], "--bind", LOOPBACK_ANY_PORT],
+            [*GATEWAYS[name].command, "--bind", LOOPBACK_ANY_PORT],
             stdout=subprocess.PIPE,
             stderr=self._stderr,
         )

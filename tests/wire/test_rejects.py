@@ -7,6 +7,7 @@ import random
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,10 +16,11 @@ from tests.wire.support import GatewayProcess, WireClient, events_frame
 
 from hotpath_format import EVENT_DTYPE, report_digest
 from hotpath_format.codes import WireKind, WireReject
-from hotpath_format.wire import HEADER_STRUCT, WIRE_MAX_BATCH, WIRE_MAX_TEXT
+from hotpath_format.meta import canonical_json
+from hotpath_format.wire import HEADER_STRUCT, WIRE_MAX_BATCH, WIRE_MAX_TEXT, text_frame
 
 EVENTS = WireKind.EVENTS
-KIND_OFFSET: int = EVENT_DTYPE.fields["kind"][1]
+KIND_OFFSET: int = EVENT_DTYPE.fields["kind"][1]  # type: ignore[index]
 
 
 def header(kind: int, count: int, seq: int, *, version: int = 1, flags: int = 0) -> bytes:
@@ -29,6 +31,10 @@ def with_kind(records: np.ndarray, at: int, kind: int) -> np.ndarray:
     out = records.copy()
     out["kind"][at] = kind
     return out
+
+
+def without(d: dict[str, Any], key: str) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k != key}
 
 
 def garbage(seed: int, n: int) -> bytes:
@@ -44,8 +50,8 @@ assert GARBAGE_KINDS[0] not in range(1, 6), "the first garbage record must be re
 
 @dataclass(frozen=True)
 class Malformed:
-    frame: Callable[[np.ndarray], bytes]
-    """The frame, built from a few valid event records."""
+    frame: Callable[[Scenario], bytes]
+    """The frame, built from a valid scenario's metadata or records."""
     code: WireReject
     seq: int
     """The seq the ERROR must echo."""
@@ -56,74 +62,83 @@ class Malformed:
 
 
 CASES: dict[str, Malformed] = {
-    "three bytes": Malformed(lambda r: b"\x02\x01\x00", WireReject.TOO_SHORT, 0),
-    "empty": Malformed(lambda r: b"", WireReject.TOO_SHORT, 0),
-    "fifteen bytes": Malformed(lambda r: header(EVENTS, 1, 9)[:15], WireReject.TOO_SHORT, 0),
+    "three bytes": Malformed(lambda sc: b"\x02\x01\x00", WireReject.TOO_SHORT, 0),
+    "empty": Malformed(lambda sc: b"", WireReject.TOO_SHORT, 0),
+    "fifteen bytes": Malformed(lambda sc: header(EVENTS, 1, 9)[:15], WireReject.TOO_SHORT, 0),
     "version 2": Malformed(
-        lambda r: header(EVENTS, 1, 11, version=2) + r[:1].tobytes(), WireReject.BAD_VERSION, 11
+        lambda sc: header(EVENTS, 1, 11, version=2) + sc.records[:1].tobytes(),
+        WireReject.BAD_VERSION,
+        11,
     ),
     "flags set": Malformed(
-        lambda r: header(EVENTS, 1, 12, flags=0x8000) + r[:1].tobytes(),
+        lambda sc: header(EVENTS, 1, 12, flags=0x8000) + sc.records[:1].tobytes(),
         WireReject.BAD_VERSION,
         12,
     ),
-    "kind 9": Malformed(lambda r: header(9, 0, 13), WireReject.UNKNOWN_KIND, 13, "9"),
+    "kind 9": Malformed(lambda sc: header(9, 0, 13), WireReject.UNKNOWN_KIND, 13, "9"),
     "a gateway's own kind": Malformed(
-        lambda r: header(WireKind.REPORTS, 0, 14), WireReject.UNKNOWN_KIND, 14, "17"
+        lambda sc: header(WireKind.REPORTS, 0, 14), WireReject.UNKNOWN_KIND, 14, "17"
     ),
     "count above payload": Malformed(
-        lambda r: header(EVENTS, 2, 15) + r[:1].tobytes(), WireReject.BAD_SIZE, 15
+        lambda sc: header(EVENTS, 2, 15) + sc.records[:1].tobytes(), WireReject.BAD_SIZE, 15
     ),
     "a byte beyond the records": Malformed(
-        lambda r: header(EVENTS, 1, 16) + r[:1].tobytes() + b"\0", WireReject.BAD_SIZE, 16
+        lambda sc: header(EVENTS, 1, 16) + sc.records[:1].tobytes() + b"\0", WireReject.BAD_SIZE, 16
     ),
-    "count 0": Malformed(lambda r: header(EVENTS, 0, 17), WireReject.BAD_SIZE, 17),
+    "count 0": Malformed(lambda sc: header(EVENTS, 0, 17), WireReject.BAD_SIZE, 17),
     "count over 4096": Malformed(
-        lambda r: (
-            header(EVENTS, WIRE_MAX_BATCH + 1, 18) + np.resize(r, WIRE_MAX_BATCH + 1).tobytes()
+        lambda sc: (
+            header(EVENTS, WIRE_MAX_BATCH + 1, 18)
+            + np.resize(sc.records, WIRE_MAX_BATCH + 1).tobytes()
         ),
         WireReject.BAD_SIZE,
         18,
     ),
     "FINISH with a payload": Malformed(
-        lambda r: header(WireKind.FINISH, 0, 0) + b"x", WireReject.BAD_SIZE, 0
+        lambda sc: header(WireKind.FINISH, 0, 0) + b"x", WireReject.BAD_SIZE, 0
     ),
     "START over 1 MiB": Malformed(
-        lambda r: header(WireKind.START, WIRE_MAX_TEXT + 1, 0) + b" " * (WIRE_MAX_TEXT + 1),
+        lambda sc: header(WireKind.START, WIRE_MAX_TEXT + 1, 0) + b" " * (WIRE_MAX_TEXT + 1),
         WireReject.BAD_SIZE,
         0,
     ),
     "record 1 of kind 99": Malformed(
-        lambda r: events_frame(20, with_kind(r[:3], 1, 99)), WireReject.BAD_RECORD, 20, "record 1"
+        lambda sc: events_frame(20, with_kind(sc.records[:3], 1, 99)),
+        WireReject.BAD_RECORD,
+        20,
+        "record 1",
     ),
     "record 2 of kind 0": Malformed(
-        lambda r: events_frame(21, with_kind(r[:3], 2, 0)), WireReject.BAD_RECORD, 21, "record 2"
+        lambda sc: events_frame(21, with_kind(sc.records[:3], 2, 0)),
+        WireReject.BAD_RECORD,
+        21,
+        "record 2",
     ),
     "EVENTS before START": Malformed(
-        lambda r: events_frame(22, r[:2]), WireReject.NO_SESSION, 22, in_session=False
+        lambda sc: events_frame(22, sc.records[:2]), WireReject.NO_SESSION, 22, in_session=False
     ),
     "FINISH before START": Malformed(
-        lambda r: header(WireKind.FINISH, 0, 0), WireReject.NO_SESSION, 0, in_session=False
+        lambda sc: header(WireKind.FINISH, 0, 0), WireReject.NO_SESSION, 0, in_session=False
     ),
     "metadata not JSON": Malformed(
-        lambda r: header(WireKind.START, 9, 0) + b"{not json", WireReject.BAD_METADATA, 0
+        lambda sc: header(WireKind.START, 9, 0) + b"{not json", WireReject.BAD_METADATA, 0
     ),
     "metadata without venues": Malformed(
-        lambda r: header(WireKind.START, 13, 0) + b'{"schema": 1}',
+        lambda sc: text_frame(WireKind.START, canonical_json(without(sc.meta.raw, "venues"))),
         WireReject.BAD_METADATA,
         0,
         "venues",
     ),
     "metadata nested 100k deep": Malformed(
-        lambda r: header(WireKind.START, 100_000, 0) + b"[" * 100_000, WireReject.BAD_METADATA, 0
+        lambda sc: header(WireKind.START, 100_000, 0) + b"[" * 100_000, WireReject.BAD_METADATA, 0
     ),
     "1000 garbage bytes": Malformed(
-        lambda r: GARBAGE,
+        lambda sc: GARBAGE,
         WireReject.BAD_VERSION,
         int.from_bytes(GARBAGE[8:16], "little"),
     ),
     "garbage records": Malformed(
-        lambda r: header(EVENTS, 8, 23) + GARBAGE_RECORDS, WireReject.BAD_RECORD, 23, "record 0"
+        lambda sc: header(EVENTS, 8, 23) + GARBAGE_RECORDS, WireReject.BAD_RECORD, 23, "record 0"
     ),
 }
 
@@ -134,7 +149,7 @@ def test_a_malformed_frame_is_refused_counted_and_harmless(
 ) -> None:
     if case.in_session:
         client.start(smoke_head.meta)
-    code, seq, message = client.request(case.frame(smoke_head.records)).error()
+    code, seq, message = client.request(case.frame(smoke_head)).error()
     assert (code, seq) == (case.code, case.seq), message
     assert case.says in message, message
 

@@ -18,7 +18,7 @@ def test_the_smoke_scenario_over_the_wire_equals_the_in_process_stream(
     """Frames of every size the protocol allows (1 … 4,096 events); the joined REPORTS
     payloads are the Python build's report records, and FINISHED's digest is theirs."""
     ready = client.start(smoke.meta).json()
-    assert ready["gateway"] == gateway.name, ready
+    assert ready == {"gateway": gateway.build, "engine": gateway.listening["engine"]}
     sizes = [1, 7, 256, 4096, 33]
     payloads = []
     start, seq = 0, 0
@@ -71,9 +71,9 @@ def test_sessions_in_a_row_agree(client: WireClient, smoke_head: Scenario) -> No
 def test_ready_and_the_listening_line_name_the_gateway(
     gateway: GatewayProcess, client: WireClient, smoke_head: Scenario
 ) -> None:
-    assert gateway.listening["gateway"] == gateway.name
+    assert gateway.listening["gateway"] == gateway.build
     assert gateway.endpoint.startswith("tcp://127.0.0.1:")
     assert not gateway.endpoint.endswith(":0")
     ready = client.start(smoke_head.meta)
     assert ready.header.seq == 0
-    assert json.loads(ready.payload)["gateway"] == gateway.name
+    assert json.loads(ready.payload)["gateway"] == gateway.build

@@ -46,7 +46,7 @@ class GatewayServer:
         self.protocol = GatewayProtocol()
         self.send_waits = 0
         """Replies that found the peer's queue full and waited (backpressure engaged)."""
-        self.undelivered = 0
+        self.undeliverable = 0
         """Replies to a peer that had disconnected (ZeroMQ reports it; nobody to answer)."""
         self._receive: asyncio.Future[list[bytes]] | None = None
         self._stopping = False
@@ -63,11 +63,12 @@ class GatewayServer:
         answer = self.protocol.answer
         since_yield = 0
         while not self._stopping:
-            self._receive = receive = socket.recv_multipart()
+            # pyzmq's receive is an asyncio Future (typed as an Awaitable): cancellable
+            self._receive = receive = asyncio.ensure_future(socket.recv_multipart())
             try:
                 identity, *parts = await receive
             except asyncio.CancelledError:
-                if receive.cancelled():  # withdrawn by stop_reading; nothing was read
+                if self._stopping:  # withdrawn by stop_reading: nothing was read
                     break
                 raise
             finally:
@@ -81,7 +82,7 @@ class GatewayServer:
                 await asyncio.sleep(0)
 
     async def _send(self, identity: bytes, reply: bytes) -> None:
-        sent = self.socket.send_multipart([identity, reply])
+        sent = asyncio.ensure_future(self.socket.send_multipart([identity, reply]))
         try:
             if not sent.done():
                 self.send_waits += 1
@@ -89,7 +90,7 @@ class GatewayServer:
         except zmq.ZMQError as exc:
             if exc.errno != zmq.EHOSTUNREACH:
                 raise
-            self.undelivered += 1
+            self.undeliverable += 1
 
     def summary(self, reason: str, gc_pauses: GcPauses) -> dict[str, Any]:
         """The ``stopped`` line (``docs/wire.md``)."""
@@ -100,7 +101,7 @@ class GatewayServer:
             **self.protocol.totals.to_json(),
             "max_queue": 0,  # no queue between the socket and the engine: see ENGINE_SHAPE
             "send_waits": self.send_waits,
-            "undelivered": self.undelivered,
+            "undeliverable": self.undeliverable,
             "gc": gc_pauses.to_json(),
         }
 

@@ -15,7 +15,7 @@ from hotpath_asyncio.gateway.counters import Counters
 from hotpath_format import EVENT_DTYPE, EVENT_STRUCT, REPORT_STRUCT, ScenarioMeta
 from hotpath_format.wire import check_event_kinds
 
-_KIND_OFFSET: int = EVENT_DTYPE.fields["kind"][1]
+_KIND_OFFSET: int = EVENT_DTYPE.fields["kind"][1]  # type: ignore[index]  # a record dtype
 _EVENT_SIZE = EVENT_STRUCT.size
 
 
