@@ -7,6 +7,7 @@ import select
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,8 @@ from typing import Any
 import numpy as np
 import zmq
 
-from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, ScenarioMeta
-from hotpath_format.codes import WireKind, WireReject
+from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, EventKind, ScenarioMeta
+from hotpath_format.codes import OrderType, Side, WireKind, WireReject
 from hotpath_format.wire import WIRE_HEADER_SIZE, Header, parse_header, records_frame, text_frame
 
 REPO = Path(__file__).resolve().parents[2]
@@ -205,3 +206,27 @@ def events_frame(seq: int, records: np.ndarray) -> bytes:
 
 def chunks(records: np.ndarray, size: int) -> list[np.ndarray]:
     return [records[i : i + size] for i in range(0, len(records), size)]
+
+
+def refused_orders(first_id: int, n: int, account: int) -> np.ndarray:
+    """NEW orders of an account that does not exist: one REJECT report each, no state."""
+    ev = np.zeros(n, EVENT_DTYPE)
+    ev["id"] = np.arange(first_id, first_id + n)
+    ev["kind"] = EventKind.NEW_ORDER
+    ev["side"] = Side.BUY
+    ev["order_type"] = OrderType.LIMIT
+    ev["price"] = 100
+    ev["qty"] = 1
+    ev["account"] = account
+    return ev
+
+
+def send_until_pushed_back(client: WireClient, frame: Callable[[int], bytes], seqs: range) -> int:
+    """Sends ``frame(seq)`` for each seq and reads nothing, until a send blocks longer than the
+    client's ``sndtimeo`` (the gateway has stopped reading); returns how many were sent."""
+    for sent, seq in enumerate(seqs):
+        try:
+            client.send(frame(seq))
+        except zmq.Again:
+            return sent
+    return len(seqs)

@@ -20,12 +20,17 @@ from __future__ import annotations
 import signal
 
 import numpy as np
-import zmq
 from tests.wire.conftest import Scenario
-from tests.wire.support import GatewayProcess, WireClient, events_frame
+from tests.wire.support import (
+    GatewayProcess,
+    WireClient,
+    events_frame,
+    refused_orders,
+    send_until_pushed_back,
+)
 
-from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, EventKind, ReportKind, report_digest
-from hotpath_format.codes import OrderType, Side, WireKind
+from hotpath_format import REPORT_DTYPE, ReportKind, report_digest
+from hotpath_format.codes import WireKind
 
 FRAME_EVENTS = 64
 MAX_FRAMES = 40_000
@@ -35,19 +40,6 @@ STALL_MS = 1_000
 """A send blocked this long means the gateway has stopped reading (it handles a frame in
 well under a millisecond)."""
 RSS_GROWTH_BOUND_KB = 32 * 1024
-
-
-def refused_orders(first_id: int, n: int, account: int) -> np.ndarray:
-    """NEW orders of an account that does not exist: one REJECT report each, no state."""
-    ev = np.zeros(n, EVENT_DTYPE)
-    ev["id"] = np.arange(first_id, first_id + n)
-    ev["kind"] = EventKind.NEW_ORDER
-    ev["side"] = Side.BUY
-    ev["order_type"] = OrderType.LIMIT
-    ev["price"] = 100
-    ev["qty"] = 1
-    ev["account"] = account
-    return ev
 
 
 def test_a_client_that_does_not_read_is_pushed_back_and_loses_nothing(
@@ -66,13 +58,7 @@ def test_a_client_that_does_not_read_is_pushed_back_and_loses_nothing(
         assert first.header.count == FRAME_EVENTS, first
         baseline_kb = gateway.status_kb("VmRSS")
 
-        sent = 1
-        try:
-            for seq in range(2, MAX_FRAMES + 1):
-                client.send(frame(seq))
-                sent += 1
-        except zmq.Again:
-            pass
+        sent = 1 + send_until_pushed_back(client, frame, range(2, MAX_FRAMES + 1))
         assert sent < MAX_FRAMES, (
             f"{gateway.name} took {sent} frames ({sent * len(frame(1)) >> 20} MB) from a "
             "client that read nothing and never pushed back"

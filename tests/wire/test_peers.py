@@ -6,7 +6,14 @@ from __future__ import annotations
 import signal
 
 from tests.wire.conftest import Scenario
-from tests.wire.support import ANSWER_TIMEOUT_S, GatewayProcess, WireClient, events_frame
+from tests.wire.support import (
+    ANSWER_TIMEOUT_S,
+    GatewayProcess,
+    WireClient,
+    events_frame,
+    refused_orders,
+    send_until_pushed_back,
+)
 
 from hotpath_format import report_digest
 from hotpath_format.codes import WireKind, WireReject
@@ -60,3 +67,23 @@ def test_a_start_from_another_peer_takes_the_session_over(
     assert played.reports == smoke_head.reports.tobytes()
     assert played.finished["events"] == len(smoke_head.records)
     assert late.error()[:2] == (WireReject.NO_SESSION, 2)
+
+
+def test_a_reader_that_stops_and_vanishes_does_not_hold_the_gateway(
+    gateway: GatewayProcess, smoke: Scenario
+) -> None:
+    """A client fills every queue (as in ``test_backpressure``), then goes without reading.
+    The gateway, waiting to send it a reply, must not hang: SIGTERM still stops it, within
+    its flush time, counting what it could not deliver."""
+    gone = WireClient(gateway.endpoint, sndtimeo=1_000)
+    gone.start(smoke.meta)
+    account = len(smoke.meta.accounts) + 7
+    sent = send_until_pushed_back(
+        gone, lambda seq: events_frame(seq, refused_orders(seq * 64, 64, account)), range(1, 40_001)
+    )
+    assert sent < 40_000, "the gateway never pushed back"
+    gone.close()
+
+    exit_code, stopped = gateway.stop(signal.SIGTERM)
+    assert exit_code == 0
+    assert stopped["undeliverable"] >= 1, stopped

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import subprocess
 
 import numpy as np
+from tests.hotpath_asyncio.streams import ADVERSARIAL, random_scenario
 from tests.wire.conftest import Scenario
-from tests.wire.support import GatewayProcess, WireClient, events_frame
+from tests.wire.support import (
+    ANSWER_TIMEOUT_S,
+    GATEWAYS,
+    GatewayProcess,
+    WireClient,
+    events_frame,
+)
 
-from hotpath_format import REPORT_DTYPE, report_digest
+import hotpath_asyncio
+from hotpath_format import REPORT_DTYPE, EventKind, report_digest
 from hotpath_format.codes import WireKind
 
 
@@ -77,3 +86,33 @@ def test_ready_and_the_listening_line_name_the_gateway(
     ready = client.start(smoke_head.meta)
     assert ready.header.seq == 0
     assert json.loads(ready.payload)["gateway"] == gateway.build
+
+
+def test_an_adversarial_stream_over_the_wire_equals_the_in_process_stream(
+    client: WireClient,
+) -> None:
+    """Every field value the framing lets through (bad ids, prices, venues, …) reaches the
+    engine and gets its report, as in process: the wire adds no rule of its own. (Kinds
+    that are not event kinds, which a file may hold and the engine skips, the framing
+    refuses: they are left out.)"""
+    meta, records = random_scenario(7, 6_000, ADVERSARIAL)
+    records = records[np.isin(records["kind"], [int(k) for k in EventKind])]
+    expected = hotpath_asyncio.replay(meta, records).report_array()
+    assert len(expected) > 1_000
+    played = client.session(meta, records, 100)
+    assert played.reports == expected.tobytes()
+    assert played.finished["digest"] == report_digest(expected)
+
+
+def test_a_gateway_that_cannot_bind_says_where_and_fails(gateway: GatewayProcess) -> None:
+    """The running gateway holds the port; a second one on it names the endpoint and exits
+    with an error, without printing a listening line."""
+    second = subprocess.run(
+        [*GATEWAYS[gateway.name].command, "--bind", gateway.endpoint],
+        capture_output=True,
+        text=True,
+        timeout=ANSWER_TIMEOUT_S,
+    )
+    assert second.returncode != 0
+    assert gateway.endpoint in second.stderr, second.stderr
+    assert "listening" not in second.stdout

@@ -5,6 +5,11 @@ Queues are bounded by ZeroMQ's high-water marks. ``ROUTER_MANDATORY`` makes a re
 whose queue is full wait (instead of being dropped, a ROUTER's default), and while it waits no
 frame is read: a client that does not read its replies is slowed down, never answered with
 silence, and the gateway's memory does not grow with what the client has sent.
+
+A peer that stops reading therefore holds the gateway. If it has gone for good, ZeroMQ may
+not tell (with both its queues full, libzmq defers noticing the disconnect until the gateway
+reads, which it does not while it waits), so a stop signal gives the replies in hand
+``FLUSH_MS`` in all, then counts what is left as undeliverable and exits.
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ from hotpath_asyncio.gateway.protocol import GatewayProtocol
 from hotpath_asyncio.gateway.signals import StopRequest
 
 DEFAULT_BIND = "tcp://127.0.0.1:5556"
-FLUSH_LINGER_MS = 5_000
-"""How long a stopping gateway keeps trying to deliver replies already sent to its socket."""
+FLUSH_MS = 3_000
+"""How long a stopping gateway keeps trying to deliver its replies, in all."""
+SEND_RETRY_MS = 500
+"""A reply waiting for a full peer queue is tried again this often, to learn whether the
+peer has gone (a ROUTER does not wake a waiting sender for that) or the flush time is over."""
 FAIRNESS_FRAMES = 256
 """Frames handled back to back before the loop runs its other callbacks: while frames are
 already queued, pyzmq completes each receive and send without giving the loop a turn, and
@@ -50,13 +58,18 @@ class GatewayServer:
         """Replies to a peer that had disconnected (ZeroMQ reports it; nobody to answer)."""
         self._receive: asyncio.Future[list[bytes]] | None = None
         self._stopping = False
+        self._give_up_at = float("inf")
 
     def stop_reading(self) -> None:
         """Called on the loop by the signal handler: a pending receive is withdrawn, a
-        frame already received is still answered."""
+        frame already received is still answered (within ``FLUSH_MS``)."""
         self._stopping = True
+        self._give_up_at = asyncio.get_running_loop().time() + FLUSH_MS / 1000
         if self._receive is not None:
             self._receive.cancel()
+
+    def stopping(self) -> bool:
+        return self._stopping
 
     async def serve(self) -> None:
         socket = self.socket
@@ -68,7 +81,7 @@ class GatewayServer:
             try:
                 identity, *parts = await receive
             except asyncio.CancelledError:
-                if self._stopping:  # withdrawn by stop_reading: nothing was read
+                if self.stopping():  # withdrawn by stop_reading: nothing was read
                     break
                 raise
             finally:
@@ -81,16 +94,32 @@ class GatewayServer:
                 since_yield = 0
                 await asyncio.sleep(0)
 
+    def flush_ms_left(self) -> int:
+        """What is left of ``FLUSH_MS`` since the stop signal, for the socket's linger."""
+        left = self._give_up_at - asyncio.get_running_loop().time()
+        return max(0, min(FLUSH_MS, int(left * 1000)))
+
     async def _send(self, identity: bytes, reply: bytes) -> None:
+        """Sends one reply, waiting while the peer's queue is full unless the peer has gone,
+        or the gateway is stopping and its flush time is over."""
+        loop = asyncio.get_running_loop()
         sent = asyncio.ensure_future(self.socket.send_multipart([identity, reply]))
-        try:
-            if not sent.done():
-                self.send_waits += 1
-            await sent
-        except zmq.ZMQError as exc:
-            if exc.errno != zmq.EHOSTUNREACH:
-                raise
-            self.undeliverable += 1
+        if not sent.done():
+            self.send_waits += 1
+        while True:
+            try:
+                await sent
+                return
+            except zmq.Again:  # SNDTIMEO: still full
+                if loop.time() >= self._give_up_at:
+                    self.undeliverable += 1
+                    return
+            except zmq.ZMQError as exc:
+                if exc.errno != zmq.EHOSTUNREACH:
+                    raise
+                self.undeliverable += 1
+                return
+            sent = asyncio.ensure_future(self.socket.send_multipart([identity, reply]))
 
     def summary(self, reason: str, gc_pauses: GcPauses) -> dict[str, Any]:
         """The ``stopped`` line (``docs/wire.md``)."""
@@ -117,12 +146,13 @@ async def run(bind: str) -> None:
     context = zmq.asyncio.Context()
     socket = context.socket(zmq.ROUTER)
     socket.setsockopt(zmq.ROUTER_MANDATORY, 1)
+    socket.setsockopt(zmq.SNDTIMEO, SEND_RETRY_MS)
     try:
         socket.bind(zmq_endpoint(bind))
     except zmq.ZMQError as exc:
         socket.close(linger=0)
         context.term()
-        raise SystemExit(f"hotpath_asyncio.gateway: cannot bind {bind}: {exc}") from None
+        raise SystemExit(f"hotpath_asyncio.gateway: cannot bind {bind}: {exc.strerror}") from None
     server = GatewayServer(socket)
     stop = StopRequest(asyncio.get_running_loop(), server.stop_reading)
     endpoint = socket.getsockopt_string(zmq.LAST_ENDPOINT)
@@ -137,7 +167,7 @@ async def run(bind: str) -> None:
             }
         )
         await server.serve()
-        # replies already handed to ZeroMQ are delivered, or given up after the linger
-        socket.close(linger=FLUSH_LINGER_MS)
+        # replies already handed to ZeroMQ are delivered, or given up when the time is over
+        socket.close(linger=server.flush_ms_left())
         context.term()
     print_line(server.summary(stop.reason or "stopped", gc_pauses))
