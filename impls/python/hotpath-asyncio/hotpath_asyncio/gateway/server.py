@@ -55,7 +55,7 @@ class GatewayServer:
         self.send_waits = 0
         """Replies that found the peer's queue full and waited (backpressure engaged)."""
         self.undeliverable = 0
-        """Replies to a peer that had disconnected (ZeroMQ reports it; nobody to answer)."""
+        """Replies given up: the peer had disconnected, or a stop's flush time ran out."""
         self._receive: asyncio.Future[list[bytes]] | None = None
         self._stopping = False
         self._give_up_at = float("inf")
