@@ -28,10 +28,12 @@ from hotpath_format import (
 
 hotpath_rs = pytest.importorskip("hotpath_rs")
 
+
 @pytest.fixture(scope="module")
 def rust() -> dict[str, Any]:
     contract: dict[str, Any] = hotpath_rs.contract()
     return contract
+
 
 def python_enums() -> dict[str, type[IntEnum]]:
     """Every code enum ``hotpath_format.codes`` declares."""
@@ -40,6 +42,7 @@ def python_enums() -> dict[str, type[IntEnum]]:
         for name, obj in vars(codes).items()
         if inspect.isclass(obj) and issubclass(obj, IntEnum) and obj is not IntEnum
     }
+
 
 def layout(dtype: np.dtype[Any]) -> list[tuple[str, int, int, str]]:
     """``(name, offset, size, kind)`` per field, as ``contract()`` gives them (a sub-array
@@ -52,13 +55,16 @@ def layout(dtype: np.dtype[Any]) -> list[tuple[str, int, int, str]]:
         out.append((name, offset, field.itemsize, kind))
     return out
 
+
 def test_both_sides_declare_the_same_code_enums(rust: dict[str, Any]) -> None:
     assert sorted(python_enums()) == sorted(rust["codes"])
+
 
 @pytest.mark.parametrize("enum", sorted(python_enums()))
 def test_each_code_enum_has_the_same_names_and_values(rust: dict[str, Any], enum: str) -> None:
     python = {member.name: member.value for member in python_enums()[enum]}
     assert python == rust["codes"][enum]
+
 
 def test_constants_and_file_magic_are_equal(rust: dict[str, Any]) -> None:
     assert rust["constants"] == {
@@ -72,6 +78,7 @@ def test_constants_and_file_magic_are_equal(rust: dict[str, Any]) -> None:
     }
     assert rust["magic"] == {"events": files.EVENT_MAGIC, "reports": files.REPORT_MAGIC}
 
+
 @pytest.mark.parametrize(
     ("record", "dtype", "struct_size"),
     [("event", EVENT_DTYPE, EVENT_STRUCT.size), ("report", REPORT_DTYPE, REPORT_STRUCT.size)],
@@ -84,6 +91,7 @@ def test_record_layouts_are_equal_field_by_field(
     assert layout(dtype) == [tuple(f) for f in declared["fields"]]
     # multi-byte fields little-endian, as the Rust side refuses to build otherwise
     assert all(dtype.fields[n][0].str[0] in "<|" for n in dtype.names or ())  # type: ignore[index]
+
 
 @pytest.mark.parametrize(("seed", "profile"), [(11, REALISTIC), (12, ADVERSARIAL)])
 def test_report_digests_are_equal_on_a_varied_stream(seed: int, profile: Profile) -> None:

@@ -76,7 +76,9 @@ def hosts(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     _pair("down", name)
 
 
-def _serve_and_drive(hosts: dict[str, str], gateway: str, scenario: Path, out: Path) -> tuple[dict, dict]:
+def _serve_and_drive(
+    hosts: dict[str, str], gateway: str, scenario: Path, out: Path
+) -> tuple[dict, dict]:
     for binary in (GATEWAY, LOADGEN):
         assert binary.exists(), f"{binary} is missing: run `make setup`"
     server = subprocess.Popen(
@@ -88,11 +90,29 @@ def _serve_and_drive(hosts: dict[str, str], gateway: str, scenario: Path, out: P
     try:
         assert server.stdout is not None
         listening = json.loads(server.stdout.readline() or "{}")
-        assert listening.get("listening") == f"tcp://{GW_ADDR}:5555", server.stderr.read() if server.stderr else ""
+        assert listening.get("listening") == f"tcp://{GW_ADDR}:5555", (
+            server.stderr.read() if server.stderr else ""
+        )
         drive = subprocess.run(
-            ["ip", "netns", "exec", hosts["lg"], str(LOADGEN), "--scenario", str(scenario),
-             "--connect", f"tcp://{GW_ADDR}:5555", "--out", str(out), "--label", gateway,
-             "--speed", "20", "--timeout-s", "20"],
+            [
+                "ip",
+                "netns",
+                "exec",
+                hosts["lg"],
+                str(LOADGEN),
+                "--scenario",
+                str(scenario),
+                "--connect",
+                f"tcp://{GW_ADDR}:5555",
+                "--out",
+                str(out),
+                "--label",
+                gateway,
+                "--speed",
+                "20",
+                "--timeout-s",
+                "20",
+            ],
             capture_output=True,
             text=True,
             timeout=120,
@@ -107,8 +127,12 @@ def _serve_and_drive(hosts: dict[str, str], gateway: str, scenario: Path, out: P
 
 
 def _rx_bytes(ns: str, dev: str) -> int:
-    shown = subprocess.run(["ip", "-n", ns, "-s", "-j", "link", "show", "dev", dev],
-                           capture_output=True, text=True, check=True)
+    shown = subprocess.run(
+        ["ip", "-n", ns, "-s", "-j", "link", "show", "dev", dev],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(json.loads(shown.stdout)[0]["stats64"]["rx"]["bytes"])
 
 
@@ -125,7 +149,9 @@ def test_a_session_across_the_veth_link_gives_the_in_process_reports(
 
 
 @pytest.mark.parametrize("hosts", ["200us"], indirect=True)
-def test_link_delay_shows_in_every_round_trip(hosts: dict[str, str], smoke: Path, smoke_digest: str, tmp_path: Path) -> None:
+def test_link_delay_shows_in_every_round_trip(
+    hosts: dict[str, str], smoke: Path, smoke_digest: str, tmp_path: Path
+) -> None:
     wire, _ = _serve_and_drive(hosts, "wire-rust", smoke, tmp_path)
     assert wire["digest"] == smoke_digest
     # 200 µs each way: no answer can come back in less than 400 µs

@@ -5,7 +5,7 @@ payload of event records, report records or UTF-8 JSON."""
 from __future__ import annotations
 
 import struct
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from hotpath_format.codes import EventKind, WireKind, WireReject
 from hotpath_format.records import EVENT_DTYPE, REPORT_DTYPE
@@ -33,7 +33,10 @@ class WireError(Exception):
         self.message = message
 
 
-class Header(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A decoded frame header."""
+
     kind: WireKind
     count: int
     seq: int
@@ -63,7 +66,9 @@ def check_payload(header: Header, payload_len: int) -> None:
     """Raises :class:`WireError` (``BAD_SIZE``) unless the payload length matches ``count``."""
     if header.kind in _RECORD_SIZE:
         if header.kind is WireKind.EVENTS and not 1 <= header.count <= WIRE_MAX_BATCH:
-            raise WireError(WireReject.BAD_SIZE, f"count {header.count}: expected 1..={WIRE_MAX_BATCH}")
+            raise WireError(
+                WireReject.BAD_SIZE, f"count {header.count}: expected 1..={WIRE_MAX_BATCH}"
+            )
         expected = header.count * _RECORD_SIZE[header.kind]
     elif header.kind is WireKind.FINISH:
         expected = 0

@@ -22,7 +22,12 @@ pub mod threaded;
 
 pub use error::GatewayError;
 
+use std::time::Duration;
+
 use options::{EngineShape, Options, Serve};
+
+/// How long a stopping gateway keeps its connections open after its last reply.
+pub const CLOSE_LINGER: Duration = Duration::from_millis(200);
 use session::{Backend, Session};
 
 /// Binds, prints the listening line, serves until stopped, prints the stopped line.

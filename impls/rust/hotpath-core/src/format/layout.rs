@@ -180,6 +180,7 @@ mod tests {
         let reason = tables.iter().find(|t| t.name == "Reason").expect("Reason");
         assert_eq!(reason.codes.len(), Reason::ALL.len());
         assert!(reason.codes.contains(&("RATE_LIMIT", 37)));
-        assert_eq!(tables.len(), 8);
+        assert_eq!(tables.len(), 10);
+        assert!(tables.iter().any(|t| t.name == "WireReject" && t.codes.contains(&("BAD_RECORD", 5))));
     }
 }

@@ -18,6 +18,6 @@ pub use view::{
     EventFile, ParsedFile, Record, ReportFile,
 };
 pub use wire::{
-    decode_events, encode_records, error_frame, text_frame, WireHeader, WireKind, WireReject, WIRE_HEADER_SIZE,
-    WIRE_MAX_BATCH, WIRE_MAX_TEXT, WIRE_VERSION,
+    decode_events, encode_records, error_frame, text_frame, WireHeader, WireKind, WireReject,
+    WIRE_HEADER_SIZE, WIRE_MAX_BATCH, WIRE_MAX_TEXT, WIRE_VERSION,
 };

@@ -89,7 +89,11 @@ impl WireHeader {
         if frame[1] != WIRE_VERSION || frame[2] != 0 || frame[3] != 0 {
             return Err((
                 WireReject::BadVersion,
-                format!("version byte {} flags {:#06x}: expected version 1, flags 0", frame[1], u16::from_le_bytes([frame[2], frame[3]])),
+                format!(
+                    "version byte {} flags {:#06x}: expected version 1, flags 0",
+                    frame[1],
+                    u16::from_le_bytes([frame[2], frame[3]])
+                ),
             ));
         }
         let kind = WireKind::from_u8(frame[0])
@@ -109,15 +113,25 @@ impl WireHeader {
         let expected = match self.kind {
             WireKind::Events | WireKind::Reports => {
                 if self.kind == WireKind::Events && (self.count == 0 || self.count > WIRE_MAX_BATCH) {
-                    return Err((WireReject::BadSize, format!("count {}: expected 1..={WIRE_MAX_BATCH}", self.count)));
+                    return Err((
+                        WireReject::BadSize,
+                        format!("count {}: expected 1..={WIRE_MAX_BATCH}", self.count),
+                    ));
                 }
-                let size = if self.kind == WireKind::Events { EVENT_RECORD_SIZE } else { std::mem::size_of::<ReportRecord>() };
+                let size = if self.kind == WireKind::Events {
+                    EVENT_RECORD_SIZE
+                } else {
+                    std::mem::size_of::<ReportRecord>()
+                };
                 self.count as usize * size
             }
             WireKind::Finish => 0,
             _ => {
                 if self.count > WIRE_MAX_TEXT {
-                    return Err((WireReject::BadSize, format!("{} payload bytes, at most {WIRE_MAX_TEXT}", self.count)));
+                    return Err((
+                        WireReject::BadSize,
+                        format!("{} payload bytes, at most {WIRE_MAX_TEXT}", self.count),
+                    ));
                 }
                 self.count as usize
             }
@@ -144,7 +158,9 @@ pub fn decode_events(payload: &[u8], out: &mut Vec<EventRecord>) -> Result<(), (
         return Err((WireReject::BadSize, format!("{} bytes is not whole 48-byte events", payload.len())));
     }
     for (i, b) in payload.chunks_exact(EVENT_RECORD_SIZE).enumerate() {
-        let u64_at = |o: usize| u64::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7]]);
+        let u64_at = |o: usize| {
+            u64::from_le_bytes([b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7]])
+        };
         let kind = b[44];
         if EventKind::from_u8(kind).is_none() {
             out.clear();
@@ -206,37 +222,52 @@ mod tests {
 
     #[test]
     fn malformed_headers_get_their_reject_code() {
-        assert_eq!(WireHeader::parse(&[2, 1, 0]).unwrap_err().0, WireReject::TooShort);
+        assert_eq!(WireHeader::parse(&[2, 1, 0]).expect_err("refused").0, WireReject::TooShort);
         let mut b = WireHeader { kind: WireKind::Events, count: 1, seq: 1 }.to_bytes();
         b[1] = 9;
-        assert_eq!(WireHeader::parse(&b).unwrap_err().0, WireReject::BadVersion);
+        assert_eq!(WireHeader::parse(&b).expect_err("refused").0, WireReject::BadVersion);
         b[1] = WIRE_VERSION;
         b[0] = 77;
-        assert_eq!(WireHeader::parse(&b).unwrap_err().0, WireReject::UnknownKind);
+        assert_eq!(WireHeader::parse(&b).expect_err("refused").0, WireReject::UnknownKind);
     }
 
     #[test]
     fn payload_size_must_match_count() {
         let h = WireHeader { kind: WireKind::Events, count: 2, seq: 1 };
         assert!(h.check_payload(96).is_ok());
-        assert_eq!(h.check_payload(95).unwrap_err().0, WireReject::BadSize);
+        assert_eq!(h.check_payload(95).expect_err("refused").0, WireReject::BadSize);
         let empty = WireHeader { kind: WireKind::Events, count: 0, seq: 1 };
-        assert_eq!(empty.check_payload(0).unwrap_err().0, WireReject::BadSize);
+        assert_eq!(empty.check_payload(0).expect_err("refused").0, WireReject::BadSize);
         let huge = WireHeader { kind: WireKind::Events, count: WIRE_MAX_BATCH + 1, seq: 1 };
-        assert_eq!(huge.check_payload((WIRE_MAX_BATCH as usize + 1) * 48).unwrap_err().0, WireReject::BadSize);
+        assert_eq!(
+            huge.check_payload((WIRE_MAX_BATCH as usize + 1) * 48).expect_err("refused").0,
+            WireReject::BadSize
+        );
         assert!(WireHeader { kind: WireKind::Finish, count: 0, seq: 0 }.check_payload(0).is_ok());
     }
 
     #[test]
     fn events_decode_from_unaligned_bytes_and_bad_kinds_are_named() {
-        let ev = EventRecord { ts: 5, id: 9, price: -3, qty: 7, instrument: 2, account: 1, kind: 3, side: 1, order_type: 1, venue: 255, ..Default::default() };
+        let ev = EventRecord {
+            ts: 5,
+            id: 9,
+            price: -3,
+            qty: 7,
+            instrument: 2,
+            account: 1,
+            kind: 3,
+            side: 1,
+            order_type: 1,
+            venue: 255,
+            ..Default::default()
+        };
         let mut buf = vec![0u8; 1];
         buf.extend_from_slice(records_as_bytes(&[ev, ev]));
         let mut out = Vec::new();
         decode_events(&buf[1..], &mut out).expect("valid events");
         assert_eq!(out, vec![ev, ev]);
         let bad = EventRecord { kind: 40, ..ev };
-        let (code, msg) = decode_events(records_as_bytes(&[ev, bad]), &mut out).unwrap_err();
+        let (code, msg) = decode_events(records_as_bytes(&[ev, bad]), &mut out).expect_err("refused");
         assert_eq!(code, WireReject::BadRecord);
         assert!(msg.starts_with("record 1:"), "{msg}");
         assert!(out.is_empty());
