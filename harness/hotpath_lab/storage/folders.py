@@ -20,7 +20,7 @@ from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.environment import REPO
 from hotpath_lab.storage.codec import decode, encode
 from hotpath_lab.storage.errors import ResultsError
-from hotpath_lab.storage.run_model import RUN_SCHEMA, Run
+from hotpath_lab.storage.run_model import EARLIER_SCHEMAS, RUN_SCHEMA, Run
 
 RUN_JSON = "run.json"
 
@@ -104,12 +104,18 @@ def load_run(ref: str | os.PathLike[str], root: Path | None = None) -> Run:
 
 
 def parse_run(data: object, source: str) -> Run:
-    """A parsed ``run.json`` document as a ``Run``; ``source`` names it in errors."""
+    """A parsed ``run.json`` document as a ``Run``; ``source`` names it in errors.
+
+    Documents of an earlier schema this model also reads (``EARLIER_SCHEMAS``) come back
+    as the current model, with the mode their runs had."""
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != RUN_SCHEMA:
+    if isinstance(data, dict) and schema in EARLIER_SCHEMAS:
+        data = {**data, "schema": RUN_SCHEMA, "mode": EARLIER_SCHEMAS[schema]}
+    elif schema != RUN_SCHEMA:
+        known = ", ".join(repr(s) for s in (RUN_SCHEMA, *EARLIER_SCHEMAS))
         raise ResultsError(
             f"{source}: schema {schema!r} is not one this version of hotpath reads "
-            f"({RUN_SCHEMA!r}); read it with the hotpath version that wrote it"
+            f"({known}); read it with the hotpath version that wrote it"
         )
     return decode(Run, data, source)
 

@@ -1,0 +1,169 @@
+"""Running ``hotpath-loadgen`` against one target and reading what it wrote.
+
+Its command line and output files are docs/wire.md's: ``NAME.wire.json`` (read into a
+``LoadgenReport``), ``NAME.hlog`` (tags ``e2e``, ``service``, ``tick_to_book``),
+``NAME.hgrm`` (e2e) and ``NAME.<metric>.hgrm``, and ``NAME.hpr`` (the reports received;
+gateway targets only). A non-zero exit raises ``LoadgenFailed`` with the reason its code
+stands for and the last line of its stderr.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hotpath_lab.drivers.plugin import BuildFailed
+from hotpath_lab.storage.errors import ResultsError
+from hotpath_lab.storage.wire_model import WireTargetKind
+from hotpath_lab.wire.binaries import LOADGEN, binary
+from hotpath_lab.wire.loadgen_report import LoadgenReport, read_loadgen_report
+
+EXIT_MEANINGS = {
+    2: "bad usage (a harness bug: the command line is below)",
+    3: "bad scenario file",
+    4: "the target misbehaved (no answer in time, an ERROR frame, or digests that disagree)",
+}
+GRACE_S = 60.0
+"""Beyond the session's expected length, how long the generator may run before it is killed
+(its own ``--timeout-s`` catches a silent target first)."""
+
+Ticker = Callable[[float, float], None]
+"""``ticker(elapsed_s, expected_s)``, called while the generator runs."""
+
+
+class LoadgenFailed(BuildFailed):
+    """The generator exited non-zero or wrote an unreadable summary (CLI exit code 4);
+    ``detail`` holds its stderr."""
+
+    def __init__(self, message: str, detail: str = "", code: int | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail
+        self.code = code
+
+
+@dataclass(frozen=True)
+class LoadgenRequest:
+    """One invocation: the scenario, the target, the pacing, where the files go."""
+
+    scenario: Path
+    connect: str
+    out: Path
+    label: str
+    target: WireTargetKind
+    pace: str = "recorded"
+    speed: float = 1.0
+    warmup: int = 0
+    limit: int | None = None
+    max_batch: int | None = None
+    window: int | None = None
+    cpu: int | None = None
+    timeout_s: float | None = None
+    interval_ns: int | None = None
+
+    def argv(self) -> list[str]:
+        args = [
+            str(binary(LOADGEN)),
+            "--scenario", str(self.scenario),
+            "--connect", self.connect,
+            "--out", str(self.out),
+            "--label", self.label,
+            "--target", self.target,
+            "--pace", self.pace,
+            "--speed", repr(self.speed),
+            "--warmup", str(self.warmup),
+        ]  # fmt: skip
+        for option, value in (
+            ("--limit", self.limit),
+            ("--max-batch", self.max_batch),
+            ("--window", self.window),
+            ("--cpu", self.cpu),
+            ("--timeout-s", self.timeout_s),
+            ("--interval-ns", self.interval_ns),
+        ):
+            if value is not None:
+                args += [option, f"{value:g}" if isinstance(value, float) else str(value)]
+        return args
+
+
+@dataclass(frozen=True)
+class LoadgenOutput:
+    """What one invocation left in ``folder``: its summary and the names of its files."""
+
+    folder: Path
+    label: str
+    report: LoadgenReport
+    hlog: str
+    hgrm: dict[str, str]
+    """metric → file name"""
+    hpr: str | None
+    stderr: str
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+
+def run_loadgen(
+    request: LoadgenRequest, *, expected_s: float, ticker: Ticker | None = None
+) -> LoadgenOutput:
+    """Runs the generator to completion and reads its files; raises ``LoadgenFailed``."""
+    argv = request.argv()
+    request.out.mkdir(parents=True, exist_ok=True)
+    err_path = request.out / f"{request.label}.loadgen.log"
+    started = time.monotonic()
+    with (
+        open(err_path, "w") as err,
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err) as proc,
+    ):
+        try:
+            while True:
+                try:
+                    code = proc.wait(timeout=0.25)
+                    break
+                except subprocess.TimeoutExpired:
+                    elapsed = time.monotonic() - started
+                    if ticker is not None:
+                        ticker(elapsed, expected_s)
+                    if elapsed > expected_s + GRACE_S:
+                        proc.kill()
+                        proc.wait()
+                        raise LoadgenFailed(
+                            f"hotpath-loadgen against {request.label} ran {elapsed:.0f} s, "
+                            f"far beyond the expected {expected_s:.0f} s: killed",
+                            err_path.read_text(),
+                        ) from None
+        except BaseException:
+            if proc.poll() is None:
+                proc.kill()
+            raise
+    stderr = err_path.read_text()
+    if code != 0:
+        last = next((ln for ln in reversed(stderr.splitlines()) if ln.strip()), "no error output")
+        meaning = EXIT_MEANINGS.get(code, "crashed")
+        raise LoadgenFailed(
+            f"hotpath-loadgen against {request.label} failed (exit {code}: {meaning}): {last}",
+            stderr + "\ncommand: " + " ".join(argv),
+            code,
+        )
+    if not stderr.strip():
+        err_path.unlink()  # kept only when it says something
+    return read_output(request.out, request.label, stderr)
+
+
+def read_output(folder: Path, label: str, stderr: str = "") -> LoadgenOutput:
+    """The files the generator wrote for ``label`` in ``folder``."""
+    try:
+        report = read_loadgen_report(folder / f"{label}.wire.json")
+    except ResultsError as exc:
+        raise LoadgenFailed(f"hotpath-loadgen's summary is unusable: {exc}", stderr) from exc
+    hlog = f"{label}.hlog"
+    if not (folder / hlog).is_file():
+        raise LoadgenFailed(f"hotpath-loadgen wrote no {folder / hlog}", stderr)
+    hgrm = {"e2e": f"{label}.hgrm"} if (folder / f"{label}.hgrm").is_file() else {}
+    for path in sorted(folder.glob(f"{label}.*.hgrm")):
+        metric = path.name.removeprefix(f"{label}.").removesuffix(".hgrm")
+        hgrm[metric] = path.name
+    hpr = f"{label}.hpr" if (folder / f"{label}.hpr").is_file() else None
+    return LoadgenOutput(folder, label, report, hlog, hgrm, hpr, stderr)
