@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -36,23 +37,28 @@ def check_core(core: int, option: str) -> None:
         raise ValueError(f"{option} {core}: not a core this process may use ({allowed})")
 
 
-def pin_process(pid: int, core: int) -> list[int]:
-    """Pins every thread of ``pid`` to ``core``; returns the thread ids pinned.
+@contextlib.contextmanager
+def children_on(core: int | None) -> Iterator[None]:
+    """Processes started in the block start on ``core`` (``None``: no change), with every
+    thread they will ever have.
 
-    ``sched_setaffinity`` acts on one thread, and a runtime (Tokio, libzmq's I/O thread)
-    has started its threads by the time the process listens; threads it starts later
-    inherit the mask of the thread that starts them.
+    The affinity mask is per thread and a child inherits the mask of the thread that forks
+    it, so the calling thread takes ``core`` for the block and gets its own mask back
+    after; the harness's other threads (the CPU sampler) are not moved.
     """
-    pinned = []
-    for task in sorted(os.listdir(f"/proc/{pid}/task"), key=int):
-        with contextlib.suppress(ProcessLookupError, FileNotFoundError):
-            os.sched_setaffinity(int(task), {core})
-            pinned.append(int(task))
-    return pinned
+    if core is None:
+        yield
+        return
+    own = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, own)
 
 
 def thread_cores(pid: int) -> dict[int, set[int]]:
-    """The cores each thread of ``pid`` may run on (what ``pin_process`` set)."""
+    """The cores each thread of ``pid`` may run on."""
     out = {}
     for task in os.listdir(f"/proc/{pid}/task"):
         with contextlib.suppress(ProcessLookupError, FileNotFoundError):

@@ -46,11 +46,14 @@ def wire_ratios(builds: Mapping[str, BuildResult]) -> dict[str, Ratios]:
 
 
 def floor_multiple_rows(run: Run) -> list[tuple[str, str, FloorMultiples]]:
-    """(target, floor, multiples) for the tables, ZeroMQ floor first."""
+    """(target, floor, multiples) for the tables: the ZeroMQ floor first, then the other,
+    each with the targets in the run's order (``run.json`` keeps its keys sorted)."""
     if run.wire is None:
         return []
+    order = list(run.measured)
     rows = []
     for key, m in run.wire.floor_multiples.items():
         target, _, floor = key.rpartition("/")
         rows.append((target, floor, m))
-    return rows
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(rows, key=lambda r: (r[1] != ZMQ_FLOOR, r[1], rank.get(r[0], len(rank))))

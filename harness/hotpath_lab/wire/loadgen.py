@@ -18,10 +18,12 @@ from pathlib import Path
 from hotpath_lab.drivers.plugin import BuildFailed
 from hotpath_lab.storage.errors import ResultsError
 from hotpath_lab.storage.wire_model import WireTargetKind
+from hotpath_lab.wire.affinity import children_on
 from hotpath_lab.wire.binaries import LOADGEN, binary
 from hotpath_lab.wire.loadgen_report import LoadgenReport, read_loadgen_report
 
 EXIT_MEANINGS = {
+    1: "its results could not be written",
     2: "bad usage (a harness bug: the command line is below)",
     3: "bad scenario file",
     4: "the target misbehaved (no answer in time, an ERROR frame, or digests that disagree)",
@@ -60,6 +62,7 @@ class LoadgenRequest:
     max_batch: int | None = None
     window: int | None = None
     cpu: int | None = None
+    """The core it runs on (set by the harness when it starts it)."""
     timeout_s: float | None = None
     interval_ns: int | None = None
 
@@ -79,7 +82,6 @@ class LoadgenRequest:
             ("--limit", self.limit),
             ("--max-batch", self.max_batch),
             ("--window", self.window),
-            ("--cpu", self.cpu),
             ("--timeout-s", self.timeout_s),
             ("--interval-ns", self.interval_ns),
         ):
@@ -113,31 +115,10 @@ def run_loadgen(
     request.out.mkdir(parents=True, exist_ok=True)
     err_path = request.out / f"{request.label}.loadgen.log"
     started = time.monotonic()
-    with (
-        open(err_path, "w") as err,
-        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err) as proc,
-    ):
-        try:
-            while True:
-                try:
-                    code = proc.wait(timeout=0.25)
-                    break
-                except subprocess.TimeoutExpired:
-                    elapsed = time.monotonic() - started
-                    if ticker is not None:
-                        ticker(elapsed, expected_s)
-                    if elapsed > expected_s + GRACE_S:
-                        proc.kill()
-                        proc.wait()
-                        raise LoadgenFailed(
-                            f"hotpath-loadgen against {request.label} ran {elapsed:.0f} s, "
-                            f"far beyond the expected {expected_s:.0f} s: killed",
-                            err_path.read_text(),
-                        ) from None
-        except BaseException:
-            if proc.poll() is None:
-                proc.kill()
-            raise
+    with open(err_path, "w") as err:
+        with children_on(request.cpu):
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+        code = _wait(proc, request, expected_s, ticker, started, err_path)
     stderr = err_path.read_text()
     if code != 0:
         last = next((ln for ln in reversed(stderr.splitlines()) if ln.strip()), "no error output")
@@ -150,6 +131,36 @@ def run_loadgen(
     if not stderr.strip():
         err_path.unlink()  # kept only when it says something
     return read_output(request.out, request.label, stderr)
+
+
+def _wait(
+    proc: subprocess.Popen[bytes],
+    request: LoadgenRequest,
+    expected_s: float,
+    ticker: Ticker | None,
+    started: float,
+    err_path: Path,
+) -> int:
+    """Waits for the generator, ticking; kills it when it runs far beyond ``expected_s``
+    or when the harness is interrupted."""
+    try:
+        while True:
+            try:
+                return proc.wait(timeout=0.25)
+            except subprocess.TimeoutExpired:
+                elapsed = time.monotonic() - started
+                if ticker is not None:
+                    ticker(elapsed, expected_s)
+                if elapsed > expected_s + GRACE_S:
+                    raise LoadgenFailed(
+                        f"hotpath-loadgen against {request.label} ran {elapsed:.0f} s, "
+                        f"far beyond the expected {expected_s:.0f} s: killed",
+                        err_path.read_text(),
+                    ) from None
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def read_output(folder: Path, label: str, stderr: str = "") -> LoadgenOutput:

@@ -20,7 +20,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from hotpath_lab.drivers.plugin import BuildFailed
-from hotpath_lab.wire.affinity import pin_process
+from hotpath_lab.wire.affinity import children_on
 
 LISTEN_TIMEOUT_S = 30.0
 """How long a gateway may take to print its listening line (the Python one imports numpy,
@@ -50,9 +50,9 @@ class Listening:
 
 
 class RunningGateway:
-    """``with RunningGateway(name, argv, log) as gw:`` starts it, waits for its listening
-    line and pins it; ``gw.stop()`` sends SIGTERM and returns its stopped line. Leaving the
-    block any other way kills it."""
+    """``with RunningGateway(name, argv, log, core=c) as gw:`` starts it on core ``c`` and
+    waits for its listening line; ``gw.stop()`` sends SIGTERM and returns its stopped
+    line. Leaving the block any other way kills it."""
 
     def __init__(
         self,
@@ -82,17 +82,16 @@ class RunningGateway:
         self.log.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log, "w")  # closed in __exit__
         try:
-            self._proc = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=self._log_file, text=True,
-            )  # fmt: skip
+            with children_on(self.core):
+                self._proc = subprocess.Popen(
+                    self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=self._log_file, text=True,
+                )  # fmt: skip
         except OSError as exc:
             self._close_log()
             raise GatewayFailed(f"gateway {self.name}: cannot start {self.argv[0]}: {exc}") from exc
         try:
             self.listening = self._wait_listening()
-            if self.core is not None:
-                pin_process(self._proc.pid, self.core)
         except BaseException:
             self._kill()
             raise
