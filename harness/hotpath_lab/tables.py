@@ -11,6 +11,7 @@ from rich.table import Table
 from hotpath_lab import units
 from hotpath_lab.storage import METRICS, BuildResult, Run
 from hotpath_lab.storage.run_model import Jitter, Measured, Ratios
+from hotpath_lab.storage.wire_model import Trend
 
 METRIC_TITLES = {
     "e2e": "end-to-end (order requests, from intended time)",
@@ -248,13 +249,20 @@ def render_wire_passes(targets: Mapping[str, Measured], console: Console) -> Non
             f"{w.frames:,}",
             f"{w.batch_mean:.1f} (max {w.batch_max})",
             units.latency(w.send_lag_ns.p99),
-            f"{units.latency(w.trend.e2e_p50_first_ns)} → {units.latency(w.trend.e2e_p50_last_ns)}",
+            backlog_text(w.trend),
             f"{100 * g.cpu_share:.0f}",
             units.latency(g.cpu_per_order_ns),
             f"{g.peak_rss_bytes / 2**20:,.1f}",
             ", ".join(f"{k} {v}" for k, v in w.errors.items()) or "0",
         )
     console.print(t)
+
+
+def backlog_text(trend: Trend | None) -> str:
+    """Median e2e of the first quarter of the order requests → of the last."""
+    if trend is None:
+        return "–"
+    return f"{units.latency(trend.e2e_p50_first_ns)} → {units.latency(trend.e2e_p50_last_ns)}"
 
 
 def digest_lines(run: Run) -> list[str]:

@@ -52,8 +52,9 @@ def plot_knee(targets: Mapping[str, SweepTarget], scenario: str, stem: Path) -> 
             ax.annotate(
                 f"{name}: {units.count(t.sustained_max_per_s)}/s sustained",
                 (kx, ky),
-                xytext=(8, 10),
+                xytext=(-10, 12),
                 textcoords="offset points",
+                ha="right",
                 fontsize=9,
                 color=colour,
             )
@@ -76,7 +77,7 @@ def plot_knee(targets: Mapping[str, SweepTarget], scenario: str, stem: Path) -> 
                    label="not sustained"),
             Line2D([], [], color="#444", marker="*", ms=12, ls="", label="knee"),
         ]  # fmt: skip
-        ax.legend(handles=handles, loc="upper left", fontsize=8, ncols=2)
+        ax.legend(handles=handles, loc="best", fontsize=8, ncols=2)
     fig.suptitle(f"{scenario}: latency against throughput over the wire (one step per rate)")
     png = save(fig, stem.with_suffix(".png"))
     svg = stem.with_suffix(".svg")

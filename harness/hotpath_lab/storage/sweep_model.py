@@ -26,7 +26,8 @@ class SustainRule:
         default=0.95, metadata=doc("achieved ≥ this share of the offered rate")
     )
     p99_factor: float = field(
-        default=4.0, metadata=doc("e2e P99 ≤ this multiple of the lowest rate's P99")
+        default=4.0,
+        metadata=doc("e2e P99 ≤ this multiple of the low-load P99 (the lowest at lower rates)"),
     )
     backlog_factor: float = field(
         default=2.0,
@@ -41,6 +42,9 @@ class SweepStep:
 
     rate_per_s: float = field(metadata=doc("the constant rate asked for (--pace rate:R)"))
     events: int = field(metadata=doc("sent in the timed session"))
+    session_s: float = field(
+        metadata=doc("events ÷ rate: shorter than step_seconds when the scenario is too small")
+    )
     offered_per_s: float | None
     achieved_per_s: float | None
     e2e: LatencySummary | None
@@ -69,7 +73,9 @@ class SweepTarget:
     target: str
     kind: Literal["gateway", "floor"]
     steps: tuple[SweepStep, ...]
-    baseline_p99_ns: int | None = field(metadata=doc("e2e P99 of its lowest measured rate"))
+    baseline_p99_ns: int | None = field(
+        metadata=doc("its low-load e2e P99: the lowest over the steps it sustained")
+    )
     sustained_max_per_s: float | None = field(
         metadata=doc("the highest offered rate it sustained: the knee")
     )

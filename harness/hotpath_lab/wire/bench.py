@@ -14,7 +14,6 @@ is not, and the command exits 1, as ``hotpath shadow`` does.
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from pathlib import Path
 from hotpath_format import EventFile
 from hotpath_lab import environment
 from hotpath_lab.atomic import atomic_directory
-from hotpath_lab.drivers.plugin import BuildSpecError
 from hotpath_lab.inspection import summarize
 from hotpath_lab.options import RunOptions
 from hotpath_lab.pacing import Pace
@@ -37,7 +35,7 @@ from hotpath_lab.wire.figures import floor_multiples, wire_ratios
 from hotpath_lab.wire.loadgen import LoadgenRequest
 from hotpath_lab.wire.results import build_result, floor_result
 from hotpath_lab.wire.session import BIND_HOST, measure
-from hotpath_lab.wire.targets import FLOORS, TARGETS, GatewayShape
+from hotpath_lab.wire.targets import FLOORS, TARGETS, GatewayShape, check_python_gateway
 
 PhaseProgress = Callable[[str, str, int, int], None]
 """``progress(target, phase, done, total)``"""
@@ -59,10 +57,8 @@ def check_wire_targets(names: list[str]) -> None:
     two Rust programs, or the Python gateway module."""
     binary(GATEWAY)
     binary(LOADGEN)
-    if "wire-python" in names and importlib.util.find_spec("hotpath_asyncio.gateway") is None:
-        raise BuildSpecError(
-            "wire-python: the module hotpath_asyncio.gateway is not installed (make setup)"
-        )
+    if "wire-python" in names:
+        check_python_gateway()
 
 
 def expected_seconds(scenario: EventFile, pace: Pace, events: int) -> float:

@@ -5,8 +5,9 @@ gives the reasons for each):
 
 1. the generator and the target ran to the end without an error;
 2. achieved ≥ ``achieved_share`` × offered: the target answered at the rate it was sent;
-3. e2e P99 ≤ ``p99_factor`` × the P99 at the target's lowest measured rate: latency has
-   not left its low-load value;
+3. e2e P99 ≤ ``p99_factor`` × its low-load P99, the lowest P99 the target showed at any
+   lower rate: latency has not left its low-load value (the lowest, not the first: a noisy
+   first step must not loosen the rule for every step after it);
 4. no growing backlog: the median e2e of the last quarter of the order requests is at most
    ``backlog_factor`` × the first quarter's, or at most ``backlog_margin_ns`` above it.
 
@@ -42,8 +43,8 @@ def backlog_grows(trend: Trend, rule: SustainRule) -> bool:
 
 
 def judge(step: StepFigures, baseline_p99_ns: int | None, rule: SustainRule) -> tuple[str, ...]:
-    """Why ``step`` was not sustained (empty: it was). ``baseline_p99_ns`` is the e2e P99
-    at the target's lowest measured rate (``None`` or 0: not judged on P99)."""
+    """Why ``step`` was not sustained (empty: it was). ``baseline_p99_ns`` is the target's
+    low-load e2e P99 (``low_load_p99``; ``None`` or 0: not judged on P99)."""
     if step.failure is not None:
         return (f"failed: {step.failure}",)
     reasons = []
@@ -64,7 +65,7 @@ def judge(step: StepFigures, baseline_p99_ns: int | None, rule: SustainRule) -> 
         and e2e.p99 > rule.p99_factor * baseline_p99_ns
     ):
         reasons.append(
-            f"P99 {units.latency(e2e.p99)} > {rule.p99_factor:g}× the lowest rate's "
+            f"P99 {units.latency(e2e.p99)} > {rule.p99_factor:g}× the low-load "
             f"{units.latency(baseline_p99_ns)}"
         )
     if step.trend is not None and e2e is not None and e2e.count and backlog_grows(step.trend, rule):
@@ -73,6 +74,13 @@ def judge(step: StepFigures, baseline_p99_ns: int | None, rule: SustainRule) -> 
             f"quarter) → {units.latency(step.trend.e2e_p50_last_ns)} (last)"
         )
     return tuple(reasons)
+
+
+def low_load_p99(lower: list[LatencySummary | None]) -> int | None:
+    """The low-load P99 a step is judged against: the lowest e2e P99 measured at the lower
+    rates (``None`` for the first step, judged on the other criteria only)."""
+    p99s = [s.p99 for s in lower if s is not None and s.count]
+    return min(p99s) if p99s else None
 
 
 def sustained_max(rates_and_verdicts: list[tuple[float, bool]]) -> float | None:

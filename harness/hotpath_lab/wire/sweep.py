@@ -39,7 +39,7 @@ from hotpath_lab.wire.loadgen import LoadgenFailed, LoadgenRequest
 from hotpath_lab.wire.process import GatewayFailed, RunningGateway
 from hotpath_lab.wire.results import gateway_process
 from hotpath_lab.wire.session import Measurement, measure_on, started
-from hotpath_lab.wire.sustain import StepFigures, judge, sustained_max
+from hotpath_lab.wire.sustain import StepFigures, judge, low_load_p99, sustained_max
 from hotpath_lab.wire.targets import TARGETS, GatewayShape, WireTarget
 
 SWEEP_JSON = "sweep.json"
@@ -74,6 +74,11 @@ class SweepPlan:
 
 def step_events(rate: float, seconds: float, available: int) -> int:
     return max(1, min(available, math.ceil(rate * seconds)))
+
+
+def short_steps(plan: SweepPlan, available: int) -> list[float]:
+    """The rates whose sessions the scenario cannot fill for ``step_seconds``."""
+    return [r for r in plan.rates if available < r * plan.step_seconds]
 
 
 def run_sweep(
@@ -143,7 +148,6 @@ def _sweep_target(
 ) -> SweepTarget:
     out = staging / target.name
     steps: list[SweepStep] = []
-    baseline: int | None = None
     failures_in_row = 0
     stopped = "the ladder ended"
     with contextlib.ExitStack() as stack:
@@ -155,8 +159,7 @@ def _sweep_target(
                     started(target, plan.shape, log, core=plan.placement.gateway)
                 )
             step, broken = _step(gateway, target, scenario, plan, rate, out, progress)
-            if baseline is None and step.e2e is not None and step.e2e.count:
-                baseline = step.e2e.p99
+            baseline = low_load_p99([s.e2e for s in steps])
             reasons = judge(_figures(step), baseline, plan.rule)
             steps.append(_with_verdict(step, reasons))
             if broken:  # a step that broke the process: the next one gets a fresh one
@@ -174,7 +177,7 @@ def _sweep_target(
         target=target.name,
         kind=target.kind,
         steps=tuple(steps),
-        baseline_p99_ns=baseline,
+        baseline_p99_ns=low_load_p99([s.e2e for s in steps if s.sustained]),
         sustained_max_per_s=sustained_max([(s.rate_per_s, s.sustained) for s in steps]),
         stopped=stopped,
     )
@@ -228,6 +231,7 @@ def _measured_step(m: Measurement, rate: float, out: Path, label: str) -> SweepS
     return SweepStep(
         rate_per_s=rate,
         events=r.scenario.events,
+        session_s=r.scenario.events / rate,
         offered_per_s=r.offered_per_s,
         achieved_per_s=r.achieved_per_s,
         e2e=r.latency_ns.e2e,
@@ -250,7 +254,7 @@ def _measured_step(m: Measurement, rate: float, out: Path, label: str) -> SweepS
 
 def _failed_step(rate: float, events: int, out: Path, label: str, why: str) -> SweepStep:
     return SweepStep(
-        rate_per_s=rate, events=events, offered_per_s=rate, achieved_per_s=None, e2e=None,
+        rate_per_s=rate, events=events, session_s=events / rate, offered_per_s=rate, achieved_per_s=None, e2e=None,
         tick_to_book=None, trend=None, batch_mean=None, send_lag_p99_ns=None,
         gateway_cpu_share=None, gateway_cpu_per_order_ns=None, gateway_peak_rss_bytes=None,
         errors={}, digest=None, failure=why, sustained=False, reasons=(), folder=out.name,

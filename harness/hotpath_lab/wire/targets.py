@@ -7,6 +7,7 @@ is told what it talks to (``--target gateway|zmq-echo|tcp-echo``).
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from dataclasses import dataclass
 from typing import Literal
@@ -39,7 +40,7 @@ class WireTarget:
     def command(self, bind: str, shape: GatewayShape) -> list[str]:
         """The argv that starts this target listening on ``bind``."""
         if self.name == "wire-python":
-            return [sys.executable, "-m", "hotpath_asyncio.gateway", "--bind", bind]
+            return [sys.executable, "-m", PYTHON_GATEWAY_MODULE, "--bind", bind]
         exe = str(binary(GATEWAY))
         if self.name == "wire-rust":
             return [exe, "--bind", bind, "--engine", shape.engine, "--poll", shape.poll]
@@ -82,6 +83,17 @@ FLOORS: tuple[str, ...] = ("tcp-echo", "zmq-echo")
 ZMQ_FLOOR = "zmq-echo"
 """The floor every wire figure is also shown as a multiple of (the same sockets and runtime
 as wire-rust, no pipeline)."""
+
+
+PYTHON_GATEWAY_MODULE = "hotpath_asyncio.gateway"
+
+
+def check_python_gateway() -> None:
+    """Raises ``BuildSpecError`` if the Python gateway module is not installed."""
+    if importlib.util.find_spec(PYTHON_GATEWAY_MODULE) is None:
+        raise BuildSpecError(
+            f"wire-python: the module {PYTHON_GATEWAY_MODULE} is not installed (make setup)"
+        )
 
 
 def parse_targets(spec: str, *, allow_floors: bool) -> list[str]:
