@@ -254,8 +254,9 @@ def _measured_step(m: Measurement, rate: float, out: Path, label: str) -> SweepS
 
 def _failed_step(rate: float, events: int, out: Path, label: str, why: str) -> SweepStep:
     return SweepStep(
-        rate_per_s=rate, events=events, session_s=events / rate, offered_per_s=rate, achieved_per_s=None, e2e=None,
-        tick_to_book=None, trend=None, batch_mean=None, send_lag_p99_ns=None,
+        rate_per_s=rate, events=events, session_s=events / rate, offered_per_s=rate,
+        achieved_per_s=None, e2e=None, tick_to_book=None, trend=None, batch_mean=None,
+        send_lag_p99_ns=None,
         gateway_cpu_share=None, gateway_cpu_per_order_ns=None, gateway_peak_rss_bytes=None,
         errors={}, digest=None, failure=why, sustained=False, reasons=(), folder=out.name,
         label=label,
