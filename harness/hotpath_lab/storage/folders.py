@@ -117,7 +117,33 @@ def parse_run(data: object, source: str) -> Run:
             f"{source}: schema {schema!r} is not one this version of hotpath reads "
             f"({known}); read it with the hotpath version that wrote it"
         )
-    return decode(Run, data, source)
+    run = decode(Run, data, source)
+    problem = mode_problem(run)
+    if problem:
+        raise ResultsError(f"{source}: {problem}")
+    return run
+
+
+def mode_problem(run: Run) -> str | None:
+    """What in ``run`` contradicts its mode (``None``: nothing): an in-process run has every
+    build's timed pass, GC and memory and no wire sections; a wire run has its floors, its
+    ``wire`` section and every build measured over the wire."""
+    if run.mode == "wire":
+        if run.wire is None or run.floors is None:
+            return "mode 'wire': the sections wire and floors are required"
+        for name, b in run.builds.items():
+            if b.wire is None or b.driver != "wire":
+                return f"mode 'wire': builds.{name} was not measured over the wire"
+        return None
+    if run.wire is not None or run.floors is not None:
+        return "mode 'in-process': the sections wire and floors belong to wire runs"
+    for name, b in run.builds.items():
+        for section in ("timed_pass", "gc", "memory"):
+            if getattr(b, section) is None:
+                return f"mode 'in-process': builds.{name}.{section}: missing"
+        if b.wire is not None:
+            return f"mode 'in-process': builds.{name}.wire belongs to wire runs"
+    return None
 
 
 def run_json_bytes(run: Run) -> bytes:

@@ -94,6 +94,7 @@ class RunningGateway:
             self.listening = self._wait_listening()
         except BaseException:
             self._kill()
+            self._close_log()  # __exit__ does not run when __enter__ raises
             raise
         return self
 

@@ -47,7 +47,7 @@ def cpu_at(samples: list[ProcSample], t_ns: int) -> float:
 
 def session_cpu(trace: CpuTrace, t0_ns: int, wall_s: float) -> SessionCpu:
     """CPU of the process during the generator's timed session."""
-    end = t0_ns + int(wall_s * 1e9)
+    end = t0_ns + round(wall_s * 1e9)
     used = max(0.0, cpu_at(trace.samples, end) - cpu_at(trace.samples, t0_ns))
     return SessionCpu(used, wall_s)
 
@@ -55,7 +55,7 @@ def session_cpu(trace: CpuTrace, t0_ns: int, wall_s: float) -> SessionCpu:
 def with_phases(trace: CpuTrace, t0_ns: int, wall_s: float) -> CpuTrace:
     """The trace with each sample labelled by the generator's phase at its time: before
     ``t0`` (the warm-up session, start-up), the timed session, after it."""
-    end = t0_ns + int(wall_s * 1e9)
+    end = t0_ns + round(wall_s * 1e9)
 
     def phase(s: ProcSample) -> str:
         return WARMUP if s.t_ns < t0_ns else TIMED if s.t_ns <= end else AFTER
