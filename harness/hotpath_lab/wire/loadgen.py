@@ -28,10 +28,6 @@ EXIT_MEANINGS = {
     3: "bad scenario file",
     4: "the target misbehaved (no answer in time, an ERROR frame, or digests that disagree)",
 }
-GRACE_S = 60.0
-"""Beyond the session's expected length, how long the generator may run before it is killed
-(its own ``--timeout-s`` catches a silent target first)."""
-
 Ticker = Callable[[float, float], None]
 """``ticker(elapsed_s, expected_s)``, called while the generator runs."""
 
@@ -118,7 +114,7 @@ def run_loadgen(
     with open(err_path, "w") as err:
         with children_on(request.cpu):
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
-        code = _wait(proc, request, expected_s, ticker, started, err_path)
+        code = _wait(proc, expected_s, ticker, started)
     stderr = err_path.read_text()
     if code != 0:
         last = next((ln for ln in reversed(stderr.splitlines()) if ln.strip()), "no error output")
@@ -134,29 +130,18 @@ def run_loadgen(
 
 
 def _wait(
-    proc: subprocess.Popen[bytes],
-    request: LoadgenRequest,
-    expected_s: float,
-    ticker: Ticker | None,
-    started: float,
-    err_path: Path,
+    proc: subprocess.Popen[bytes], expected_s: float, ticker: Ticker | None, started: float
 ) -> int:
-    """Waits for the generator, ticking; kills it when it runs far beyond ``expected_s``
-    or when the harness is interrupted."""
+    """Waits for the generator, ticking; kills it if the harness is interrupted. No time
+    limit of its own: a target that falls behind is measured, not cut short, and one that
+    goes silent is the generator's to detect (``--timeout-s``)."""
     try:
         while True:
             try:
                 return proc.wait(timeout=0.25)
             except subprocess.TimeoutExpired:
-                elapsed = time.monotonic() - started
                 if ticker is not None:
-                    ticker(elapsed, expected_s)
-                if elapsed > expected_s + GRACE_S:
-                    raise LoadgenFailed(
-                        f"hotpath-loadgen against {request.label} ran {elapsed:.0f} s, "
-                        f"far beyond the expected {expected_s:.0f} s: killed",
-                        err_path.read_text(),
-                    ) from None
+                    ticker(time.monotonic() - started, expected_s)
     finally:
         if proc.poll() is None:
             proc.kill()

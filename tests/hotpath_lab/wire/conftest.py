@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tests.hotpath_lab.reporting.sample import write_sample_scenario
 
 from hotpath_lab.cli import main
 from hotpath_lab.wire.affinity import default_placement
 from hotpath_lab.wire.loadgen import LoadgenRequest
 from hotpath_lab.wire.session import Measurement, measure
 from hotpath_lab.wire.targets import TARGETS, GatewayShape
-from tests.hotpath_lab.reporting.sample import write_sample_scenario
 
 SPEED = 3.0
 """The sample's 2 s of events in under a second per target."""

@@ -5,20 +5,25 @@ multiples and the Python ÷ Rust ratios, and every reader of runs works on it.""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from hotpath_format import read_events
 from hotpath_lab.cli import main
 from hotpath_lab.reporting import loader
 from hotpath_lab.storage import encode, load_run
 from hotpath_lab.storage.schema import run_schema
 from hotpath_lab.wire.affinity import default_placement
 from hotpath_lab.wire.digest_check import reference_digest
-from hotpath_format import read_events
 
 TARGETS = ("tcp-echo", "zmq-echo", "wire-rust", "wire-python")
+HEADINGS = (
+    "## Over the wire", "## Multiples of the floor", "## Digest check", "## Latency",
+    "## Gateway CPU and memory", "## Files in this run folder",
+)  # fmt: skip
 
 
 def test_the_run_folder_is_complete(wire_run: Path) -> None:
@@ -107,11 +112,8 @@ def test_results_commands_read_a_wire_run(
 
 def test_the_report_links_every_file(wire_run: Path) -> None:
     text = (wire_run / "report.md").read_text()
-    for heading in ("## Over the wire", "## Multiples of the floor", "## Digest check",
-                    "## Latency", "## Gateway CPU and memory", "## Files in this run folder"):  # fmt: skip
+    for heading in HEADINGS:
         assert heading in text, heading
-    import re
-
     links = re.findall(r"\]\(([^)]+)\)", text)
     assert links and all((wire_run / link).exists() for link in links), links
 

@@ -29,8 +29,14 @@ def _rewrite(src: Path, dst: Path, change: object) -> Path:
     [
         (lambda d: d.update(surprise=1), "surprise: unknown field (not in LoadgenReport)"),
         (lambda d: d.pop("trend"), "trend: missing"),
-        (lambda d: d["latency_ns"]["e2e"].update(p99="x"), "latency_ns.e2e.p99: expected an integer"),
-        (lambda d: d.update(schema="hotpath.wire/2"), "schema 'hotpath.wire/2' is not 'hotpath.wire/1'"),
+        (
+            lambda d: d["latency_ns"]["e2e"].update(p99="x"),
+            "latency_ns.e2e.p99: expected an integer",
+        ),
+        (
+            lambda d: d.update(schema="hotpath.wire/2"),
+            "schema 'hotpath.wire/2' is not 'hotpath.wire/1'",
+        ),
     ],
 )
 def test_the_generators_summary_is_read_strictly(
@@ -44,7 +50,9 @@ def test_the_generators_summary_is_read_strictly(
     assert str(bad) in str(err.value)
 
 
-def test_a_report_that_differs_is_located(wire_run: Path, wire_scenario: Path, tmp_path: Path) -> None:
+def test_a_report_that_differs_is_located(
+    wire_run: Path, wire_scenario: Path, tmp_path: Path
+) -> None:
     run = load_run(wire_run)
     assert run.wire is not None
     received = read_reports(wire_run / "wire-rust.hpr")

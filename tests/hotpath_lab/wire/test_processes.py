@@ -59,26 +59,25 @@ def test_a_floor_runs_pinned_and_reports_its_stop(tmp_path: Path) -> None:
 
 def test_a_gateway_that_cannot_bind_fails_with_its_stderr(tmp_path: Path) -> None:
     argv = TARGETS["wire-rust"].command("tcp://203.0.113.7:1", GatewayShape())
-    with pytest.raises(GatewayFailed, match=r"exited with code \d+ before it listened") as err:
-        with RunningGateway("wire-rust", argv, tmp_path / "g.log"):
-            pass
+    gw = RunningGateway("wire-rust", argv, tmp_path / "g.log")
+    with pytest.raises(GatewayFailed, match=r"exited with code \d+ before it listened") as err, gw:
+        pass
     assert str(tmp_path / "g.log") in str(err.value)
     assert err.value.detail.strip(), "its stderr is kept for --debug"
 
 
 def test_a_first_line_that_is_not_the_listening_line_is_refused(tmp_path: Path) -> None:
     argv = [sys.executable, "-c", "print('hello'); import time; time.sleep(30)"]
-    with pytest.raises(GatewayFailed, match="its first line is not the listening line"):
-        with RunningGateway("odd", argv, tmp_path / "g.log"):
-            pass
+    gw = RunningGateway("odd", argv, tmp_path / "g.log")
+    with pytest.raises(GatewayFailed, match="its first line is not the listening line"), gw:
+        pass
 
 
 def test_a_gateway_that_never_listens_times_out_and_is_killed(tmp_path: Path) -> None:
     argv = [sys.executable, "-c", "import time; time.sleep(60)"]
     gw = RunningGateway("mute", argv, tmp_path / "g.log", listen_timeout_s=0.5)
-    with pytest.raises(GatewayFailed, match=r"printed no listening line within 0.5 s"):
-        with gw:
-            pass
+    with pytest.raises(GatewayFailed, match=r"printed no listening line within 0.5 s"), gw:
+        pass
     assert gw._proc is not None and gw._proc.poll() is not None, "killed, not left running"
 
 
@@ -98,7 +97,9 @@ def test_a_missing_binary_names_its_path_and_make_setup(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CARGO_TARGET_DIR", str(tmp_path))
-    with pytest.raises(BinaryMissing, match=rf"{tmp_path}/release/hotpath-gateway is missing.*make setup"):
+    with pytest.raises(
+        BinaryMissing, match=rf"{tmp_path}/release/hotpath-gateway is missing.*make setup"
+    ):
         binary("hotpath-gateway")
     code = main(["bench", "--mode", "wire", "--scenario", "smoke"])
     assert code == 2
@@ -108,10 +109,16 @@ def test_a_missing_binary_names_its_path_and_make_setup(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["gateway", "--build", "wire-python", "--engine", "thread"], "--engine applies to wire-rust"),
+        (
+            ["gateway", "--build", "wire-python", "--engine", "thread"],
+            "--engine applies to wire-rust",
+        ),
         (["gateway", "--build", "wire-rust", "--bind", "ipc:///x"], "expected tcp://HOST:PORT"),
         (["gateway", "--build", "wire-rust", "--cpu", "4096"], "not a core this process may use"),
-        (["bench", "--mode", "wire", "--scenario", "smoke", "--builds", "zmq-echo"], "the choices are"),
+        (
+            ["bench", "--mode", "wire", "--scenario", "smoke", "--builds", "zmq-echo"],
+            "the choices are",
+        ),
         (["bench", "--mode", "wire", "--scenario", "smoke", "--profile"], "in-process builds only"),
     ],
 )

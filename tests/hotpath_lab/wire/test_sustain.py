@@ -62,7 +62,7 @@ def test_the_p99_criterion_is_relative_to_the_low_load_p99(wire_sweep: Path) -> 
     loose = judge(f, p99, RULE)
     assert not any("P99" in x for x in loose)
     tight = judge(f, int(p99 / (RULE.p99_factor * 1.1)), RULE)
-    assert any(x.startswith(f"P99 ") and "× the low-load" in x for x in tight), tight
+    assert any(x.startswith("P99 ") and "× the low-load" in x for x in tight), tight
     assert judge(f, None, RULE) == judge(f, 0, RULE), "no baseline: P99 not judged"
 
 
@@ -94,7 +94,9 @@ def test_the_sweep_judged_every_step_by_the_rule(wire_sweep: Path) -> None:
     sweep = decode(Sweep, data, "sweep.json")
     assert list(sweep.targets) == ["wire-rust", "zmq-echo"]
     for name, target in sweep.targets.items():
-        assert [s.rate_per_s for s in target.steps] == [2000.0, 5000.0, 10000.0][: len(target.steps)]
+        assert [s.rate_per_s for s in target.steps] == [2000.0, 5000.0, 10000.0][
+            : len(target.steps)
+        ]
         for i, step in enumerate(target.steps):
             report = read_loadgen_report(wire_sweep / step.folder / f"{step.label}.wire.json")
             assert report.pace == f"rate:{step.rate_per_s:g}" and report.target == (
@@ -109,7 +111,9 @@ def test_the_sweep_judged_every_step_by_the_rule(wire_sweep: Path) -> None:
             [(s.rate_per_s, s.sustained) for s in target.steps]
         )
     rust_digests = {s.digest for s in sweep.targets["wire-rust"].steps}
-    assert None not in rust_digests and all(s.digest is None for s in sweep.targets["zmq-echo"].steps)
+    assert None not in rust_digests and all(
+        s.digest is None for s in sweep.targets["zmq-echo"].steps
+    )
 
 
 def test_a_target_stops_after_two_steps_in_a_row_it_did_not_sustain(
