@@ -179,7 +179,7 @@ def render_ratios(
 def render_wire_run(run: Run, console: Console) -> None:
     """A ``--mode wire`` run: latencies of every target (floors first), what the generator
     and each gateway process did, the multiples of the floors, Python ÷ Rust, the digests."""
-    from hotpath_lab.wire.figures import floor_multiple_rows
+    from hotpath_lab.wire.figures import floor_multiple_rows, multiple_text
 
     sc, env, opts, wire = run.scenario, run.environment, run.options, run.wire
     console.print(
@@ -213,7 +213,7 @@ def render_wire_run(run: Run, console: Console) -> None:
             t.add_column(col, justify="left" if col in ("target", "floor") else "right")
         for target, floor, m in rows:
             ratios = (m.e2e_p50, m.e2e_p99, m.e2e_p999)
-            t.add_row(target, floor, *(units.ratio(v) for v in ratios))
+            t.add_row(target, floor, *(multiple_text(v) for v in ratios))
         console.print(t)
     render_ratios(run.ratios, console, over_the_wire=True)
     if wire is not None:

@@ -47,7 +47,7 @@ def add_wire_options(p: argparse.ArgumentParser) -> None:
         "--window",
         type=int,
         default=None,
-        help="hotpath-loadgen --window: frames in flight at --pace max (default: its own, 64)",
+        help="hotpath-loadgen --window: most frames in flight (default: its own, 2)",
     )
     g.add_argument(
         "--timeout-s",

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from hotpath_lab import units
 from hotpath_lab.reporting import markdown as md
 from hotpath_lab.reporting.run_data import RunData
-from hotpath_lab.wire.figures import floor_multiple_rows
+from hotpath_lab.wire.figures import floor_multiple_rows, multiple_text
 
 Image = Callable[[str], str]
 """``image(plot name)``: the Markdown of one plot, or "" when the run has none."""
@@ -84,7 +84,7 @@ def _summary(data: RunData) -> str:
 
 def _floors(data: RunData) -> str:
     rows = [
-        (f"**{t}**", f"`{floor}`", *(units.ratio(v) for v in (m.e2e_p50, m.e2e_p99, m.e2e_p999)))
+        (f"**{t}**", f"`{floor}`", *(multiple_text(v) for v in (m.e2e_p50, m.e2e_p99, m.e2e_p999)))
         for t, floor, m in floor_multiple_rows(data.run)
     ]
     if not rows:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from hotpath_lab import units
 from hotpath_lab.storage import BuildResult, Run
 from hotpath_lab.storage.figures import python_ratios
 from hotpath_lab.storage.run_model import Measured, Ratios
@@ -43,6 +44,14 @@ def wire_ratios(builds: Mapping[str, BuildResult]) -> dict[str, Ratios]:
     if PYTHON not in builds or RUST not in builds:
         return {}
     return {f"{PYTHON}/{RUST}": python_ratios(builds[PYTHON], builds[RUST])}
+
+
+def multiple_text(value: float | None) -> str:
+    """A multiple of a floor: ``units.ratio``, with two significant digits below 1 (a
+    target faster than a floor is 0.018×, not 0.0×)."""
+    if value is not None and 0 < value < 1:
+        return f"{value:.2g}×"
+    return units.ratio(value)
 
 
 def floor_multiple_rows(run: Run) -> list[tuple[str, str, FloorMultiples]]:
