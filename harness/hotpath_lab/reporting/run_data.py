@@ -39,7 +39,8 @@ class RunData:
 
     @property
     def builds(self) -> list[str]:
-        return list(self.run.builds)
+        """The builds in ``--builds`` order."""
+        return [b for b in self.run.measured if b in self.run.builds]
 
     def build(self, name: str) -> BuildResult:
         return self.run.build(name)

@@ -457,8 +457,11 @@ class Run:
     @property
     def measured(self) -> dict[str, Measured]:
         """Every target with latencies and files: the floors of a wire run, then the
-        builds (the order tables and plots show them)."""
-        return {**(self.floors or {}), **self.builds}
+        builds in ``--builds`` order (the order tables and plots show them; the document
+        keeps its keys sorted)."""
+        given = {spec: i for i, spec in enumerate(self.options.builds)}
+        builds = sorted(self.builds.items(), key=lambda kv: given.get(kv[1].spec, len(given)))
+        return {**dict(sorted((self.floors or {}).items())), **dict(builds)}
 
     def target(self, name: str) -> Measured:
         try:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +20,7 @@ from hotpath_lab.storage.schema import run_schema
 from hotpath_lab.wire.affinity import default_placement
 from hotpath_lab.wire.digest_check import reference_digest
 
+NOTEBOOKS = Path(__file__).resolve().parents[3] / "notebooks"
 TARGETS = ("tcp-echo", "zmq-echo", "wire-rust", "wire-python")
 HEADINGS = (
     "## Over the wire", "## Multiples of the floor", "## Digest check", "## Latency",
@@ -108,6 +110,39 @@ def test_results_commands_read_a_wire_run(
     out_dir = tmp_path / "report"
     assert main(["results", "report", str(wire_run), "--out", str(out_dir)]) == 0
     assert "## Digest check" in (out_dir / "report.md").read_text()
+
+
+def test_compare_names_another_gateway_shape(
+    wire_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    shutil.copytree(wire_run, other)
+    data = json.loads((other / "run.json").read_text())
+    data["wire"]["settings"]["poll"] = "park"
+    (other / "run.json").write_text(json.dumps(data))
+    assert main(["results", "compare", str(wire_run), str(other), "--replicates", "60"]) == 0
+    assert "not like for like: --poll differs (spin → park)" in capsys.readouterr().err
+
+
+def test_the_notebooks_run_on_a_wire_run(wire_run: Path, tmp_path: Path) -> None:
+    """Each analysis notebook runs top to bottom on a wire run: what only exists in
+    process (stages, GC) is empty, not an error."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for name in ("compare_p99.ipynb", "gc_tail.ipynb", "stage_breakdown.ipynb"):
+        nb = nbformat.read(NOTEBOOKS / name, as_version=4)
+        (params,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        params.source = f"RUN = {str(wire_run)!r}\nRESULTS = {str(wire_run.parent.parent)!r}"
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+        ).execute()
+        text = "".join(
+            str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", ""))
+            for c in nb.cells
+            for o in c.get("outputs", [])
+        )
+        assert "wire-rust" in text, name
 
 
 def test_the_report_links_every_file(wire_run: Path) -> None:
