@@ -27,7 +27,7 @@ class SustainRule:
     )
     p99_factor: float = field(
         default=4.0,
-        metadata=doc("e2e P99 ≤ this multiple of the low-load P99 (the lowest at lower rates)"),
+        metadata=doc("typical e2e P99 ≤ this multiple of the low-load one (lowest at lower rates)"),
     )
     backlog_factor: float = field(
         default=2.0,
@@ -47,7 +47,13 @@ class SweepStep:
     )
     offered_per_s: float | None
     achieved_per_s: float | None
-    e2e: LatencySummary | None
+    e2e: LatencySummary | None = field(metadata=doc("the whole timed session's"))
+    typical_p99_ns: int | None = field(
+        metadata=doc(
+            "median over its interval log's intervals of their e2e P99: what the rule judges"
+        )
+    )
+    interval_s: float = field(metadata=doc("the interval of its interval log"))
     tick_to_book: LatencySummary | None
     trend: Trend | None
     batch_mean: float | None
@@ -74,7 +80,7 @@ class SweepTarget:
     kind: Literal["gateway", "floor"]
     steps: tuple[SweepStep, ...]
     baseline_p99_ns: int | None = field(
-        metadata=doc("its low-load e2e P99: the lowest over the steps it sustained")
+        metadata=doc("its low-load typical P99: the lowest over the steps it sustained")
     )
     sustained_max_per_s: float | None = field(
         metadata=doc("the highest offered rate it sustained: the knee")

@@ -23,6 +23,7 @@ from hotpath_format import EventFile
 from hotpath_lab import environment
 from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
 from hotpath_lab.inspection import summarize
+from hotpath_lab.reporting.hlog import read_interval_log
 from hotpath_lab.storage import decode, encode, new_run_id, run_folder
 from hotpath_lab.storage.run_model import Environment, Scenario
 from hotpath_lab.storage.sweep_model import (
@@ -39,7 +40,14 @@ from hotpath_lab.wire.loadgen import LoadgenFailed, LoadgenRequest
 from hotpath_lab.wire.process import GatewayFailed, RunningGateway
 from hotpath_lab.wire.results import gateway_process
 from hotpath_lab.wire.session import Measurement, measure_on, started
-from hotpath_lab.wire.sustain import StepFigures, judge, low_load_p99, sustained_max
+from hotpath_lab.wire.sustain import (
+    StepFigures,
+    interval_ns,
+    judge,
+    low_load_p99,
+    sustained_max,
+    typical_p99,
+)
 from hotpath_lab.wire.targets import TARGETS, GatewayShape, WireTarget
 
 SWEEP_JSON = "sweep.json"
@@ -93,11 +101,12 @@ def run_sweep(
     env = environment.collect()
     sweep_id = "sweep-" + new_run_id(env["git"]["short"])
     summary = summarize(scenario)
+    order_share = summary.order_requests / max(1, summary.events)
     final = run_folder(results_root, summary.name or scenario.path.stem, sweep_id)
     started_at = time.time()
     with atomic_directory(final) as staging:
         targets = {
-            name: _sweep_target(TARGETS[name], scenario, plan, staging, progress)
+            name: _sweep_target(TARGETS[name], scenario, order_share, plan, staging, progress)
             for name in plan.targets
         }
         from hotpath_lab.plots.knee import plot_knee
@@ -142,6 +151,7 @@ def write_sweep(folder: Path, sweep: Sweep) -> Path:
 def _sweep_target(
     target: WireTarget,
     scenario: EventFile,
+    order_share: float,
     plan: SweepPlan,
     staging: Path,
     progress: StepProgress | None,
@@ -158,8 +168,8 @@ def _sweep_target(
                 gateway = stack.enter_context(
                     started(target, plan.shape, log, core=plan.placement.gateway)
                 )
-            step, broken = _step(gateway, target, scenario, plan, rate, out, progress)
-            baseline = low_load_p99([s.e2e for s in steps])
+            step, broken = _step(gateway, target, scenario, order_share, plan, rate, out, progress)
+            baseline = low_load_p99([s.typical_p99_ns for s in steps])
             reasons = judge(_figures(step), baseline, plan.rule)
             steps.append(_with_verdict(step, reasons))
             if broken:  # a step that broke the process: the next one gets a fresh one
@@ -177,7 +187,7 @@ def _sweep_target(
         target=target.name,
         kind=target.kind,
         steps=tuple(steps),
-        baseline_p99_ns=low_load_p99([s.e2e for s in steps if s.sustained]),
+        baseline_p99_ns=low_load_p99([s.typical_p99_ns for s in steps if s.sustained]),
         sustained_max_per_s=sustained_max([(s.rate_per_s, s.sustained) for s in steps]),
         stopped=stopped,
     )
@@ -187,6 +197,7 @@ def _step(
     gateway: RunningGateway,
     target: WireTarget,
     scenario: EventFile,
+    order_share: float,
     plan: SweepPlan,
     rate: float,
     out: Path,
@@ -199,6 +210,7 @@ def _step(
     events = step_events(rate, plan.step_seconds, available)
     warmup = min(plan.warmup, events)
     label = f"rate-{rate:.0f}"
+    interval = interval_ns(rate, order_share)
     request = LoadgenRequest(
         scenario=scenario.path,
         connect=gateway.listening.endpoint,
@@ -212,6 +224,7 @@ def _step(
         window=plan.window,
         cpu=plan.placement.loadgen,
         timeout_s=plan.timeout_s,
+        interval_ns=interval,
     )
 
     def tick(elapsed: float, expected: float) -> None:
@@ -221,13 +234,14 @@ def _step(
     try:
         m = measure_on(gateway, target, request, expected_s=(events + warmup) / rate, ticker=tick)
     except LoadgenFailed as exc:
-        return _failed_step(rate, events, out, label, str(exc)), True
-    return _measured_step(m, rate, out, label), False
+        return _failed_step(rate, events, out, label, str(exc), interval), True
+    return _measured_step(m, rate, out, label, interval), False
 
 
-def _measured_step(m: Measurement, rate: float, out: Path, label: str) -> SweepStep:
+def _measured_step(m: Measurement, rate: float, out: Path, label: str, interval: int) -> SweepStep:
     r = m.output.report
     g = gateway_process(m)
+    e2e_intervals = read_interval_log(m.output.path(m.output.hlog)).get("e2e")
     return SweepStep(
         rate_per_s=rate,
         events=r.scenario.events,
@@ -235,6 +249,8 @@ def _measured_step(m: Measurement, rate: float, out: Path, label: str) -> SweepS
         offered_per_s=r.offered_per_s,
         achieved_per_s=r.achieved_per_s,
         e2e=r.latency_ns.e2e,
+        typical_p99_ns=typical_p99(e2e_intervals, r.latency_ns.e2e),
+        interval_s=interval / 1e9,
         tick_to_book=r.latency_ns.tick_to_book,
         trend=r.trend,
         batch_mean=r.batch_mean,
@@ -252,10 +268,13 @@ def _measured_step(m: Measurement, rate: float, out: Path, label: str) -> SweepS
     )
 
 
-def _failed_step(rate: float, events: int, out: Path, label: str, why: str) -> SweepStep:
+def _failed_step(
+    rate: float, events: int, out: Path, label: str, why: str, interval: int
+) -> SweepStep:
     return SweepStep(
         rate_per_s=rate, events=events, session_s=events / rate, offered_per_s=rate,
-        achieved_per_s=None, e2e=None, tick_to_book=None, trend=None, batch_mean=None,
+        achieved_per_s=None, e2e=None, typical_p99_ns=None, interval_s=interval / 1e9,
+        tick_to_book=None, trend=None, batch_mean=None,
         send_lag_p99_ns=None,
         gateway_cpu_share=None, gateway_cpu_per_order_ns=None, gateway_peak_rss_bytes=None,
         errors={}, digest=None, failure=why, sustained=False, reasons=(), folder=out.name,
@@ -267,7 +286,7 @@ def _figures(step: SweepStep) -> StepFigures:
     return StepFigures(
         offered_per_s=step.offered_per_s,
         achieved_per_s=step.achieved_per_s,
-        e2e=step.e2e,
+        p99_ns=step.typical_p99_ns,
         trend=step.trend,
         errors=step.errors,
         failure=step.failure,
