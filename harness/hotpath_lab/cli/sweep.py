@@ -166,12 +166,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 def render_sweep(sweep: Sweep, out: Any) -> None:
     for name, t in sweep.targets.items():
         table = Table(
-            title=f"{name}: {t.stopped}; baseline P99 {units.latency(t.baseline_p99_ns)}",
+            title=f"{name}: {t.stopped}; low-load typical P99 {units.latency(t.baseline_p99_ns)}",
             title_justify="left",
             show_edge=False,
         )
-        for col in ("offered/s", "achieved/s", "p50", "p99", "p99.9", "backlog p50", "CPU %",
-                    "verdict"):  # fmt: skip
+        for col in ("offered/s", "achieved/s", "p50", "p99", "p99.9", "typical p99",
+                    "backlog p50", "CPU %", "verdict"):  # fmt: skip
             table.add_column(col, justify="left" if col == "verdict" else "right")
         for s in t.steps:
             e2e = s.e2e
@@ -184,6 +184,7 @@ def render_sweep(sweep: Sweep, out: Any) -> None:
                 units.latency(e2e.p50 if e2e else None),
                 units.latency(e2e.p99 if e2e else None),
                 units.latency(e2e.p999 if e2e else None),
+                units.latency(s.typical_p99_ns),
                 backlog_text(s.trend),
                 units.pct(s.gateway_cpu_share, 0),
                 verdict,
