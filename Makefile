@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock
+.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -32,8 +32,12 @@ help: ## Show this help: every target, then every artifact and where it goes
 	@echo "  .venv/                      pinned Python packages, both builds and the lab installed (make setup)"
 	@echo "  target/                     Rust build outputs (release extension, tests, benches, profiling copies)"
 	@echo "  ~/.cache/hotpath/scenarios  generated scenario files (\$$HOTPATH_CACHE), keyed by manifest, seed, scale"
+	@echo "  target/release/hotpath-{gateway,loadgen}  the wire-rust gateway and floors, the load generator"
 	@echo "  results/<scenario>/<run>/   one folder per bench run: run.json, report.md, plots/, .hgrm, .hlog,"
-	@echo "                              gc-/cpu-<build>.csv, flame graphs with --profile (docs/results.md)"
+	@echo "                              gc-/cpu-<build>.csv, flame graphs with --profile (docs/results.md);"
+	@echo "                              make wire: the same per gateway and floor, plus .wire.json, .hpr"
+	@echo "  results/<scenario>/sweep-<time>-<sha>/  one folder per sweep: sweep.json, knee.png/.svg,"
+	@echo "                              <build>/rate-<R>.* per step (docs/wire.md)"
 	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
 	@echo "  results/gate/<time>-<sha>/  one folder per gate: gate.md, gate.json, diffs of what regressed (docs/gate.md)"
 	@echo "  results/baselines/          committed: the gate's deterministic figures and report digests per build"
@@ -57,7 +61,19 @@ $(NATIVE_STAMP): $(DEPS_STAMP) $(RUST_SOURCES) $(addsuffix /pyproject.toml,$(EXT
 	for ext in $(EXTENSIONS); do maturin develop --release --quiet -m $$ext/Cargo.toml; done
 	@touch $@
 
-setup: $(NATIVE_STAMP) ## Create .venv, install pinned deps, build both Rust extensions (release); quick when nothing changed
+# The wire programs (docs/wire.md): the wire-rust gateway (and floors) and the load generator.
+# Rebuilt when a Rust source changed, or when a binary is gone (cargo clean).
+WIRE_STAMP   := $(VENV)/.wire-stamp
+WIRE_BINS    := $(addprefix $(or $(CARGO_TARGET_DIR),target)/release/,hotpath-gateway hotpath-loadgen)
+WIRE_MISSING := $(if $(filter-out $(wildcard $(WIRE_BINS)),$(WIRE_BINS)),FORCE,)
+
+$(WIRE_STAMP): $(VENV)/bin/python $(RUST_SOURCES) $(WIRE_MISSING)
+	cargo build --release --quiet -p hotpath-gateway -p hotpath-loadgen
+	@touch $@
+
+FORCE:
+
+setup: $(NATIVE_STAMP) $(WIRE_STAMP) ## Create .venv, install pinned deps, build the Rust extensions and wire programs (release); quick when nothing changed
 
 build: setup ## Build everything (same as setup; the Rust extensions in release mode)
 
@@ -89,6 +105,16 @@ scenario: setup ## Build (or reuse from cache) a scenario file: make scenario SC
 
 bench: setup ## Drive a scenario through every build: make bench SCENARIO=volatility [BUILDS=...] [PACE=...] [SPEED=...]
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(BUILDS) --pace $(PACE) --speed $(SPEED)
+
+# over the wire the builds are the gateways: BUILDS applies only when given
+WIRE_BUILDS := $(if $(filter command line environment,$(origin BUILDS)),$(BUILDS),wire-rust,wire-python)
+RATES ?=
+
+wire: setup ## Floors and gateways over the wire (docs/wire.md): make wire SCENARIO=volatility [BUILDS=wire-rust,wire-python] [PACE=...] [SPEED=...]
+	$(HOTPATH) bench --mode wire --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(WIRE_BUILDS) --pace $(PACE) --speed $(SPEED)
+
+sweep: setup ## Step the offered rate, find each build's knee: make sweep SCENARIO=volatility [RATES=10k,100k,...] [BUILDS=...]
+	$(HOTPATH) sweep --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(WIRE_BUILDS) $(if $(RATES),--rates $(RATES),)
 
 BUILD ?= $(BUILDS)
 profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]

@@ -77,21 +77,11 @@ def run_bench(
         # that readers would refuse cannot be made
         builds = {b: decode(BuildResult, r, f"result of build {b!r}") for b, r in results.items()}
         run = Run(
+            mode="in-process",
             run_id=run_id,
             created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
             duration_s=time.time() - started,
-            scenario=Scenario(
-                name=summary.name,
-                path=str(scenario.path),
-                sha256=summary.digest,
-                events=summary.events,
-                order_requests=summary.order_requests,
-                market_data_events=summary.market_data_events,
-                span_s=summary.duration_s,
-                peak_rate_per_s=summary.peak_rate,
-                median_rate_per_s=summary.median_rate,
-                source=summary.source,
-            ),
+            scenario=Scenario.of(summary),
             options=options,
             environment=decode(Environment, env, "environment"),
             builds=builds,

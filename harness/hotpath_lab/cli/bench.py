@@ -1,4 +1,5 @@
-"""``hotpath bench``: drive a scenario through the builds and keep the results."""
+"""``hotpath bench``: drive a scenario through the builds and keep the results; with
+``--mode wire``, through the gateway processes over the wire (``hotpath_lab.wire``)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from hotpath_lab.cli.common import (
     open_scenario,
 )
 from hotpath_lab.cli.progress import ProgressDisplay
+from hotpath_lab.cli.wire_bench import cmd_wire_bench
+from hotpath_lab.cli.wire_common import add_wire_options
 from hotpath_lab.drivers.builds import DEFAULT_BUILDS
 from hotpath_lab.options import ProfileSettings, RunOptions
 from hotpath_lab.pacing import Pace, PaceError
 from hotpath_lab.storage import load_run, results_root
 from hotpath_lab.tables import render_run
+from hotpath_lab.wire.targets import GATEWAYS
 
 
 def register(sub: Any) -> None:
@@ -30,14 +34,25 @@ def register(sub: Any) -> None:
         description="Replay a scenario through each build in its own process (warm-up, a "
         "timed pass under the chosen pacing, a closed-loop throughput pass, a driver-overhead "
         "pass), record latency per stage in HDR histograms, CPU, memory and GC pauses, check "
-        "that all builds produced the same reports, and write a run folder under results/.",
+        "that all builds produced the same reports, and write a run folder under results/. "
+        "With --mode wire: the ZeroMQ and TCP floors and each gateway build as processes, "
+        "driven over loopback by hotpath-loadgen (docs/wire.md); every gateway's reports must "
+        "equal the in-process reports of the scenario (exit 1 otherwise).",
     )
     add_scenario_options(p)
     p.add_argument(
+        "--mode",
+        choices=("in-process", "wire"),
+        default="in-process",
+        help="in-process: the builds in worker processes; wire: the gateways over the wire "
+        "(default: %(default)s)",
+    )
+    p.add_argument(
         "--builds",
-        default=",".join(DEFAULT_BUILDS),
+        default=None,
         help="comma-separated builds: python, rust-ffi, rust-native, or a plug-in "
-        "module:attribute (default: %(default)s)",
+        f"module:attribute (default: {','.join(DEFAULT_BUILDS)}); with --mode wire: "
+        f"{', '.join(GATEWAYS)} (default: all; the floors always run)",
     )
     p.add_argument(
         "--pace",
@@ -93,6 +108,7 @@ def register(sub: Any) -> None:
         default=None,
         help="where run folders go (default: results/, or $HOTPATH_RESULTS)",
     )
+    add_wire_options(p)
     p.set_defaults(handler=cmd_bench)
 
 
@@ -102,8 +118,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except PaceError as exc:
         console_err.print(f"[bold red]error:[/] {exc}")
         return EXIT_USAGE
+    if args.mode == "wire":
+        return cmd_wire_bench(args)
     options = RunOptions(
-        builds=tuple(b.strip() for b in args.builds.split(",") if b.strip()),
+        builds=tuple(
+            b.strip() for b in (args.builds or ",".join(DEFAULT_BUILDS)).split(",") if b.strip()
+        ),
         pace=args.pace,
         speed=args.speed,
         warmup=args.warmup,

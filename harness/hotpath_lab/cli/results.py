@@ -129,7 +129,7 @@ def _load(ref: str, args: argparse.Namespace) -> tuple[Path, Run]:
 def cmd_list(args: argparse.Namespace) -> int:
     root = results_root(args.results_dir)
     t = Table(show_edge=False)
-    for col in ("scenario", "run id", "builds", "agree", "e2e p99 by build"):
+    for col in ("scenario", "run id", "mode", "builds", "agree", "e2e p99 by build"):
         t.add_column(col)
     unreadable: list[ResultsError] = []
     n = 0
@@ -137,7 +137,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         p99 = ", ".join(
             f"{b} {units.latency(r.latency_ns.e2e.p99)}" for b, r in info.run.builds.items()
         )
-        t.add_row(info.scenario, info.run_id, ",".join(info.builds), str(info.agree), p99)
+        t.add_row(
+            info.scenario, info.run_id, info.run.mode, ",".join(info.builds), str(info.agree), p99
+        )
         n += 1
     for exc in unreadable:
         console_err.print(f"[yellow]skipped:[/] {exc}", highlight=False)

@@ -27,12 +27,19 @@ PLOTS: dict[str, tuple[PlotFn, str]] = {
 }
 
 
+WIRE_PLOTS = ("spectrum.png", "latency-over-time.png", "cpu-memory.png")
+"""The plots a wire run has: no stages, GC record, closed-loop pass or profile over the wire."""
+
+
 def render_all(data: RunData, out_dir: Path, *, profile: bool | None = None) -> dict[str, Path]:
-    """Every plot into ``out_dir``; the profile plot only when the run has profiles."""
+    """Every plot of the run's mode into ``out_dir``; the profile plot only when the run
+    has profiles."""
     want_profile = bool(data.profiles) if profile is None else profile
     out = {}
     for name, (fn, _title) in PLOTS.items():
         if name == "profile.png" and not want_profile:
+            continue
+        if data.wire and name not in WIRE_PLOTS:
             continue
         out[name] = fn(data, out_dir / name)
     return out

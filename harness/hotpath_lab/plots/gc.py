@@ -22,7 +22,8 @@ GEN_MARKERS = {0: "o", 1: "s", 2: "D"}
 def plot_gc_pauses(data: RunData, path: Path) -> Path:
     fig, (hist_ax, time_ax) = new_figure(1, 2)
     gc = data.gc
-    counts = {b: data.build(b).gc.count for b in data.builds}
+    totals = {b: gc_b for b in data.builds if (gc_b := data.build(b).gc) is not None}
+    counts = {b: g.count for b, g in totals.items()}
     zero = [b for b, n in counts.items() if n == 0]
     if gc.empty:
         for ax in (hist_ax, time_ax):
@@ -68,8 +69,7 @@ def plot_gc_pauses(data: RunData, path: Path) -> Path:
         time_ax.set_ylabel("pause length")
         time_ax.legend(fontsize=8)
     summary = "; ".join(
-        f"{b}: {counts[b]} collections, {data.build(b).gc.total_ms:.1f} ms total"
-        for b in data.builds
+        f"{b}: {g.count} collections, {g.total_ms:.1f} ms total" for b, g in totals.items()
     )
     hist_ax.set_title("pause lengths", fontsize=10)
     time_ax.set_title("pauses over the timed pass", fontsize=10)

@@ -3,7 +3,8 @@
 ``throughput.png``: orders and events per second in the closed-loop throughput pass, and
 CPU time per order request. ``cpu-memory.png``: each worker's CPU utilisation and resident
 memory over its life, sampled from the parent every 100 ms, on the same time axis as the
-other plots (0 = start of the timed pass); the shaded span is the timed pass.
+other plots (0 = start of the timed pass); the shaded span is the timed pass. In a wire
+run, the same for each gateway process (and floor), around the generator's sessions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 from hotpath_lab import units
 from hotpath_lab.plots.style import build_colour, latency_axis, new_figure, no_data, save
 from hotpath_lab.reporting.run_data import RunData
+from hotpath_lab.storage import BuildResult
 
 PHASE_SHADES = {"timed": "#2ca02c", "throughput": "#ff7f0e", "warmup": "#7f7f7f"}
 
@@ -56,33 +58,45 @@ def plot_throughput(data: RunData, path: Path) -> Path:
 
 def plot_cpu_memory(data: RunData, path: Path) -> Path:
     fig, (cpu_ax, mem_ax) = new_figure(2, 1, sharex=True)
-    builds = data.builds
+    targets = data.targets
     cpu = data.cpu
+    who, span = ("gateway process", "timed session") if data.wire else ("worker", "timed pass")
     if cpu.empty:
         no_data(cpu_ax, "no CPU samples (run made before the CPU sampler existed)")
-    for build in builds:
+    for build in targets:
         rows = cpu[cpu["build"] == build] if not cpu.empty else cpu
-        c = build_colour(build, builds)
+        c = build_colour(build, targets)
         if not rows.empty:
             t = rows["t_ms"].to_numpy() / 1e3
             cpu_ax.plot(t, rows["cpu_pct"], color=c, lw=1.2, label=build)
             mem_ax.plot(t, rows["rss_bytes"] / 2**20, color=c, lw=1.2, label=build)
-        peak = data.build(build).memory.peak_rss_bytes
+        peak = _peak_and_span(data, build)[0]
         if peak:
             mem_ax.axhline(peak / 2**20, color=c, ls=":", lw=0.8)
-    timed = [data.build(b).timed_pass.wall_s for b in builds]
+    timed = [_peak_and_span(data, b)[1] for b in targets]
     longest = max((w for w in timed if w), default=None)
     if longest:
         for ax in (cpu_ax, mem_ax):
             ax.axvspan(0, longest, color=PHASE_SHADES["timed"], alpha=0.07)
     cpu_ax.set_ylabel("CPU % (100 = one core)")
-    cpu_ax.set_title("CPU utilisation of each worker (shaded: timed pass)", fontsize=10)
+    cpu_ax.set_title(f"CPU utilisation of each {who} (shaded: {span})", fontsize=10)
     cpu_ax.grid(True, alpha=0.3)
     mem_ax.set_ylabel("resident memory (MiB); dotted = peak")
-    mem_ax.set_xlabel("seconds since the build's timed pass started (warm-up is negative)")
+    mem_ax.set_xlabel(f"seconds since the {span} started (warm-up is negative)")
     mem_ax.grid(True, alpha=0.3)
     if not cpu.empty:
         cpu_ax.legend(fontsize=8)
         mem_ax.legend(fontsize=8)
-    fig.suptitle(f"{data.run.scenario.name}: CPU and memory per build")
+    fig.suptitle(f"{data.run.scenario.name}: CPU and memory per {who}")
     return save(fig, path)
+
+
+def _peak_and_span(data: RunData, name: str) -> tuple[int, float]:
+    """Peak RSS and the timed span's length: the worker's in process, the gateway
+    process's and the timed session's over the wire."""
+    t = data.target(name)
+    if t.wire is not None:
+        return t.wire.gateway.peak_rss_bytes, t.wire.wall_s
+    if isinstance(t, BuildResult) and t.memory is not None and t.timed_pass is not None:
+        return t.memory.peak_rss_bytes, t.timed_pass.wall_s
+    return 0, 0.0

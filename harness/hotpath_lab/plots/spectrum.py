@@ -76,11 +76,12 @@ def draw_spectrum(ax: Axes, spectrum: pd.DataFrame, metric: str, builds: list[st
 
 
 def plot_spectrum(data: RunData, path: Path) -> Path:
-    """End-to-end and tick-to-book spectra side by side."""
+    """End-to-end and tick-to-book spectra side by side (a wire run's floors included)."""
     fig, axes = new_figure(1, 2)
     for ax, metric in zip(axes, ("e2e", "tick_to_book"), strict=True):
-        draw_spectrum(ax, data.spectrum, metric, data.builds)
-    fig.suptitle(f"{data.run.scenario.name}: latency percentile spectrum")
+        draw_spectrum(ax, data.spectrum, metric, data.targets)
+    where = " over the wire (floors: no pipeline)" if data.wire else ""
+    fig.suptitle(f"{data.run.scenario.name}: latency percentile spectrum{where}")
     return save(fig, path)
 
 

@@ -29,6 +29,10 @@ BUILD_COLOURS = {
     "python": "#3572A5",
     "rust-ffi": "#E69F00",
     "rust-native": "#B7410E",
+    "wire-python": "#3572A5",
+    "wire-rust": "#B7410E",
+    "zmq-echo": "#7F7F7F",
+    "tcp-echo": "#2B2B2B",
 }
 _FALLBACK = ("#009E73", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 STAGE_COLOURS = {

@@ -1,6 +1,7 @@
 """Latency over time: per-interval P99 and max from the interval log, GC pauses on top.
 
-One panel per build, sharing both axes, so a burst or a pause lines up across builds.
+One panel per build (and per floor of a wire run), sharing both axes, so a burst or a pause
+lines up across builds.
 Grey bars (right axis) give the events handled in each interval: where the burst is.
 Red ticks mark every collection at the moment it started; their height on the top strip
 is the pause length.
@@ -27,7 +28,7 @@ from hotpath_lab.reporting.run_data import RunData
 
 
 def plot_latency_over_time(data: RunData, path: Path, metric: str = "e2e") -> Path:
-    builds = data.builds
+    builds = data.targets
     fig, axes = new_figure(len(builds), 1, sharex=True, sharey=True)
     for ax, build in zip(axes, builds, strict=True):
         ic = data.intervals.get(build, {}).get(metric)
@@ -57,12 +58,15 @@ def plot_latency_over_time(data: RunData, path: Path, metric: str = "e2e") -> Pa
         twin.tick_params(labelsize=7, colors="#777")
         ax.set_zorder(twin.get_zorder() + 1)
         ax.patch.set_visible(False)
-        _draw_pauses(ax, data, build)
+        if not data.wire:  # a gateway's collector is not observable from outside
+            _draw_pauses(ax, data, build)
         ax.legend(loc="upper left", fontsize=7, ncols=4)
-    axes[-1].set_xlabel("seconds since the timed pass started (one bar per interval)")
+    span = "timed session" if data.wire else "timed pass"
+    axes[-1].set_xlabel(f"seconds since the {span} started (one bar per interval)")
     fig.suptitle(
         f"{data.run.scenario.name}: {metric} latency per interval "
-        f"({data.run.options.pace} pace); red ticks = GC pauses"
+        f"({data.run.options.pace} pace"
+        + ("; over the wire)" if data.wire else "); red ticks = GC pauses")
     )
     return save(fig, path)
 

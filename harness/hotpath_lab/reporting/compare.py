@@ -194,6 +194,22 @@ def comparable(current: Run, previous: Run) -> list[str]:
     ):
         if a != b:
             reasons.append(f"{what} differs ({a} → {b})")
+    if previous.mode != current.mode:
+        reasons.append(
+            f"one run is {previous.mode}, the other {current.mode}: another path is measured"
+        )
+    wa, wb = previous.wire, current.wire
+    if wa is not None and wb is not None:
+        reasons.extend(
+            f"--{key} differs ({a} → {b})"
+            for key, a, b in (
+                ("engine", wa.settings.engine, wb.settings.engine),
+                ("poll", wa.settings.poll, wb.settings.poll),
+                ("max-batch", wa.settings.max_batch, wb.settings.max_batch),
+                ("window", wa.settings.window, wb.settings.window),
+            )
+            if a != b
+        )
     if previous.scenario.sha256 != current.scenario.sha256:
         reasons.append("the scenario file differs (another seed, scale or generator)")
     oa, ob = previous.options, current.options

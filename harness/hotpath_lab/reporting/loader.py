@@ -8,6 +8,7 @@ end in ``_ns``); plots and tables convert at the last moment.
 ``load_run``        the typed ``run.json`` (``storage.Run``): everything else
 ``load_runs``       one row per (run, build): headline figures of every run
 ``run_frame``       one row per (build, metric): count, min, p50 … p99.99, max, mean
+``wire_frame``      one row per target of a wire run: rates, framing, CPU, floor multiples
 ``interval_frame``  one row per (build, metric, interval) from the ``.hlog``
 ``gc_frame``        one row per collection (``gc-<build>.csv``)
 ``gc_summary``      one row per build, including builds with zero collections
@@ -15,6 +16,11 @@ end in ``_ns``); plots and tables convert at the last moment.
 ``spectrum_frame``  one row per percentile line of the ``.hgrm`` files
 ``profile_frame``   one row per (build, owner): where the profiled time went
 ==================  ==========================================================
+
+A wire run (``run.mode == "wire"``) has its floors (``zmq-echo``, ``tcp-echo``) beside its
+builds: every per-build frame of latencies and files (``run_frame``, ``interval_frame``,
+``spectrum_frame``, ``cpu_frame``) has a row per floor too, under ``build``; the GC frames
+are empty (a gateway's collector is not observable from outside).
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from hotpath_lab.storage import (
     resolve_run,
     results_root,
 )
+from hotpath_lab.storage.figures import FIGURE
 
 __all__ = [
     "RunRef",
@@ -51,6 +58,7 @@ __all__ = [
     "run_frame",
     "run_path",
     "spectrum_frame",
+    "wire_frame",
 ]
 
 RunRef = str | os.PathLike[str]
@@ -82,15 +90,18 @@ def load_runs(root: RunRef | None = None, scenario: str | None = None) -> pd.Dat
         for build, r in info.run.builds.items()
     ]
     columns = [
-        "scenario", "run_id", "created_utc", "git_sha", "dirty", "build", "agree",
+        "scenario", "run_id", "created_utc", "git_sha", "dirty", "mode", "build", "agree",
         "e2e_p50_ns", "e2e_p99_ns", "e2e_p999_ns", "e2e_max_ns", "tick_to_book_p99_ns",
-        "orders_per_s", "cpu_per_order_ns", "peak_rss_bytes", "gc_count", "gc_total_ms",
+        "orders_per_s", "cpu_per_order_ns", "cpu_share", "peak_rss_bytes", "gc_count",
+        "gc_total_ms",
         "gc_max_ms", "tail_in_gc_share", "noise_stolen_share", "noise_per_s", "path",
     ]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
 
 def _headline(run: Run, build: str, r: BuildResult, path: Path) -> dict[str, Any]:
+    """One build's headline: in-process sections are ``None`` in a wire run, whose CPU and
+    memory are its gateway process's (``storage.figures``)."""
     e2e, t2b, tp, gc = r.latency_ns.e2e, r.latency_ns.tick_to_book, r.throughput, r.gc
     return {
         "scenario": run.scenario.name,
@@ -98,6 +109,7 @@ def _headline(run: Run, build: str, r: BuildResult, path: Path) -> dict[str, Any
         "created_utc": pd.Timestamp(run.created_utc),
         "git_sha": run.environment.git.short,
         "dirty": bool(run.environment.git.dirty),
+        "mode": run.mode,
         "build": build,
         "agree": run.agree,
         "e2e_p50_ns": e2e.p50,
@@ -106,12 +118,13 @@ def _headline(run: Run, build: str, r: BuildResult, path: Path) -> dict[str, Any
         "e2e_max_ns": e2e.max,
         "tick_to_book_p99_ns": t2b.p99,
         "orders_per_s": tp.orders_per_s if tp else None,
-        "cpu_per_order_ns": tp.cpu_per_order_ns if tp else None,
-        "peak_rss_bytes": r.memory.peak_rss_bytes,
-        "gc_count": gc.count,
-        "gc_total_ms": gc.total_ms,
-        "gc_max_ms": gc.max_ms,
-        "tail_in_gc_share": gc.tail_overlap.share,
+        "cpu_per_order_ns": FIGURE["cpu_per_order"].of(r),
+        "cpu_share": FIGURE["cpu_share"].of(r),
+        "peak_rss_bytes": FIGURE["peak_rss"].of(r),
+        "gc_count": gc.count if gc else None,
+        "gc_total_ms": gc.total_ms if gc else None,
+        "gc_max_ms": gc.max_ms if gc else None,
+        "tail_in_gc_share": gc.tail_overlap.share if gc else None,
         # the machine's noise floor in that worker (absent in runs made with it off)
         "noise_stolen_share": r.jitter.stolen_share if r.jitter else None,
         "noise_per_s": r.jitter.per_second if r.jitter else None,
@@ -122,7 +135,7 @@ def _headline(run: Run, build: str, r: BuildResult, path: Path) -> dict[str, Any
 def run_frame(run: RunRef) -> pd.DataFrame:
     """Latency summary per (build, metric), in ns, from ``run.json`` (metrics with values)."""
     rows = []
-    for build, r in load_run(run).builds.items():
+    for build, r in load_run(run).measured.items():
         for metric in METRICS:
             s = r.latency_ns.of(metric)
             if s.count:
@@ -140,7 +153,7 @@ def interval_counts(run: RunRef) -> dict[str, dict[str, IntervalCounts]]:
     """``{build: {metric: IntervalCounts}}`` decoded from every ``<build>.hlog``."""
     folder = run_path(run)
     out = {}
-    for build, r in load_run(folder).builds.items():
+    for build, r in load_run(folder).measured.items():
         if (folder / r.files.hlog).is_file():
             out[build] = read_interval_log(folder / r.files.hlog)
     return out
@@ -177,8 +190,9 @@ def gc_frame(run: RunRef) -> pd.DataFrame:
     folder = run_path(run)
     frames = []
     for build, r in load_run(folder).builds.items():
-        if (folder / r.files.gc_csv).is_file():
-            df = pd.read_csv(folder / r.files.gc_csv)
+        name = r.files.gc_csv
+        if name is not None and (folder / name).is_file():
+            df = pd.read_csv(folder / name)
             df.insert(0, "build", build)
             frames.append(df)
     columns = ["build", "generation", "start_ms", "pause_us", "collected"]
@@ -193,7 +207,10 @@ def gc_summary(run: RunRef) -> pd.DataFrame:
     """One row per build (zero collections included): the GC section of ``run.json``."""
     rows = []
     for build, r in load_run(run).builds.items():
-        gc, tail = r.gc, r.gc.tail_overlap
+        gc, timed = r.gc, r.timed_pass
+        if gc is None or timed is None:
+            continue  # measured over the wire
+        tail = gc.tail_overlap
         generation = {g: s.count for g, s in gc.by_generation.items()}
         rows.append(
             {
@@ -204,9 +221,7 @@ def gc_summary(run: RunRef) -> pd.DataFrame:
                 "gen2": generation.get("2", 0),
                 "total_pause_ms": gc.total_ms,
                 "max_pause_ms": gc.max_ms,
-                "pause_share_of_pass": gc.total_ms / 1e3 / r.timed_pass.wall_s
-                if r.timed_pass.wall_s
-                else np.nan,
+                "pause_share_of_pass": gc.total_ms / 1e3 / timed.wall_s if timed.wall_s else np.nan,
                 "slowest_orders": tail.slowest,
                 "slowest_in_pause": tail.overlapped,
                 "slowest_in_pause_share": tail.share,
@@ -219,7 +234,7 @@ def cpu_frame(run: RunRef) -> pd.DataFrame:
     """CPU and RSS samples of each worker (``t_ms`` relative to the timed pass's ``t0``)."""
     folder = run_path(run)
     frames = []
-    for build, r in load_run(folder).builds.items():
+    for build, r in load_run(folder).measured.items():
         name = r.files.cpu_csv
         if name is not None and (folder / name).is_file():
             df = pd.read_csv(folder / name, keep_default_na=False)
@@ -243,7 +258,7 @@ def spectrum_frame(run: RunRef) -> pd.DataFrame:
     """The ``.hgrm`` percentile lines: build, metric, percentile (0..1), value_ns, total_count."""
     folder = run_path(run)
     frames = []
-    for build, r in load_run(folder).builds.items():
+    for build, r in load_run(folder).measured.items():
         for metric, name in r.files.hgrm.items():
             if not (folder / name).is_file():
                 continue
@@ -275,3 +290,54 @@ def profile_frame(run: RunRef) -> pd.DataFrame:
                 {"build": build, "owner": owner, "samples": n, "share": n / total if total else 0}
             )
     return pd.DataFrame(rows, columns=["build", "owner", "samples", "share"])
+
+
+WIRE_COLUMNS = [
+    "build", "kind", "offered_per_s", "achieved_per_s", "frames", "batch_mean", "batch_max",
+    "in_flight_max", "send_lag_p99_ns", "e2e_p50_ns", "e2e_p99_ns", "e2e_p999_ns",
+    "trend_first_ns", "trend_last_ns", "gateway_cpu_share", "gateway_cpu_per_order_ns",
+    "gateway_peak_rss_bytes", "loadgen_cpu_s", "errors", "zmq_floor_p50", "zmq_floor_p99",
+    "zmq_floor_p999",
+]  # fmt: skip
+
+
+def wire_frame(run: RunRef) -> pd.DataFrame:
+    """One row per target of a wire run (floors first): what the generator offered and
+    achieved, its framing, the e2e percentiles and their multiples of the ZeroMQ floor, and
+    the gateway process's CPU and memory. Empty for an in-process run."""
+    r = load_run(run)
+    multiples = r.wire.floor_multiples if r.wire else {}
+    rows = []
+    for name, t in r.measured.items():
+        w = t.wire
+        if w is None:
+            continue
+        zmq = multiples.get(f"{name}/zmq-echo")
+        e2e = t.latency_ns.e2e
+        rows.append(
+            {
+                "build": name,
+                "kind": w.target,
+                "offered_per_s": w.offered_per_s,
+                "achieved_per_s": w.achieved_per_s,
+                "frames": w.frames,
+                "batch_mean": w.batch_mean,
+                "batch_max": w.batch_max,
+                "in_flight_max": w.in_flight_max,
+                "send_lag_p99_ns": w.send_lag_ns.p99,
+                "e2e_p50_ns": e2e.p50,
+                "e2e_p99_ns": e2e.p99,
+                "e2e_p999_ns": e2e.p999,
+                "trend_first_ns": w.trend.e2e_p50_first_ns,
+                "trend_last_ns": w.trend.e2e_p50_last_ns,
+                "gateway_cpu_share": w.gateway.cpu_share,
+                "gateway_cpu_per_order_ns": w.gateway.cpu_per_order_ns,
+                "gateway_peak_rss_bytes": w.gateway.peak_rss_bytes,
+                "loadgen_cpu_s": w.loadgen_cpu_s,
+                "errors": sum(w.errors.values()),
+                "zmq_floor_p50": zmq.e2e_p50 if zmq else (1.0 if name == "zmq-echo" else None),
+                "zmq_floor_p99": zmq.e2e_p99 if zmq else (1.0 if name == "zmq-echo" else None),
+                "zmq_floor_p999": zmq.e2e_p999 if zmq else (1.0 if name == "zmq-echo" else None),
+            }
+        )
+    return pd.DataFrame(rows, columns=WIRE_COLUMNS)

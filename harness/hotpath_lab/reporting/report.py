@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from hotpath_lab import units
@@ -27,6 +28,7 @@ from hotpath_lab.reporting.compare import (
 )
 from hotpath_lab.reporting.run_data import RunData
 from hotpath_lab.reporting.tail import tail_table
+from hotpath_lab.reporting.wire_report import wire_files, wire_sections
 from hotpath_lab.storage import Run, load_run
 from hotpath_lab.tables import noise_floor_line
 
@@ -52,14 +54,20 @@ def write_report(
     previous = previous_folder(folder, results_root)
     # data files stay in the run folder; links reach them from wherever the report is
     base = "" if out.resolve() == folder.resolve() else os.path.relpath(folder, out) + "/"
+    if data.wire:
+        measured = wire_sections(data, lambda name: _img(plots, name))
+    else:
+        measured = [
+            _summary(data),
+            _latency(plots),
+            _gc_and_tail(data, plots),
+            _where_time_goes(data, plots, base),
+            _resources(plots),
+        ]
     sections = [
         _header(data),
         _environment(data.run),
-        _summary(data),
-        _latency(plots),
-        _gc_and_tail(data, plots),
-        _where_time_goes(data, plots, base),
-        _resources(plots),
+        *measured,
         _changes(folder, previous),
         _files(data, base, plots),
     ]
@@ -74,17 +82,28 @@ def write_report(
 
 def _header(data: RunData) -> str:
     run, sc, opts = data.run, data.run.scenario, data.run.options
-    agree = (
-        "all builds produced identical reports"
-        if run.agree
-        else "**BUILDS DISAGREE: their report streams differ**"
-    )
+    if data.wire:
+        agree = (
+            "every gateway answered with the in-process reports"
+            if run.agree
+            else "**DIGEST CHECK FAILED: a gateway's reports differ from in process**"
+        )
+        what = (
+            f"over the wire: builds {', '.join(data.builds)}, floors {', '.join(run.floors or {})}"
+        )
+    else:
+        agree = (
+            "all builds produced identical reports"
+            if run.agree
+            else "**BUILDS DISAGREE: their report streams differ**"
+        )
+        what = f"builds {', '.join(data.builds)}"
     return (
         f"# {sc.name} — run {run.run_id}\n\n"
         f"{run.created_utc}: {sc.events:,} events ({sc.order_requests:,} order "
         f"requests) over {sc.span_s:.1f} s of scenario time, peak "
         f"{sc.peak_rate_per_s:,.0f} events/s. Pace `{opts.pace}` ×{opts.speed:g}, "
-        f"warm-up {opts.warmup:,} events, builds {', '.join(data.builds)}; {agree}.\n"
+        f"warm-up {opts.warmup:,} events, {what}; {agree}.\n"
     )
 
 
@@ -116,6 +135,17 @@ def _environment(run: Run) -> str:
         ("scenario", f"`{run.scenario.path}` sha256 `{run.scenario.sha256[:16]}…`"),
         ("host", env.hostname),
     ]
+    if run.wire is not None:
+        w = run.wire.settings
+        rows.append(
+            (
+                "wire",
+                f"wire-rust `--engine {w.engine} --poll {w.poll}`; gateways bound to "
+                f"{w.bind_host}, pinned to CPU {w.gateway_cpu}, hotpath-loadgen to CPU "
+                f"{w.loadgen_cpu}; max batch {w.max_batch or 'default'}, window "
+                f"{w.window or 'default'}",
+            )
+        )
     return "## Environment\n\n" + md.table(("", ""), rows, "ll")
 
 
@@ -128,6 +158,8 @@ def _summary(data: RunData) -> str:
     for b in data.builds:
         r = data.build(b)
         e2e, t2b, tp, gc = r.latency_ns.e2e, r.latency_ns.tick_to_book, r.throughput, r.gc
+        if gc is None or r.memory is None:
+            continue  # measured over the wire: wire_report
         rows.append(
             (
                 f"**{b}**",
@@ -379,9 +411,26 @@ def _changes(folder: Path, previous: Path | None) -> str:
 def _files(data: RunData, base: str, plots: dict[str, Path]) -> str:
     """Links to every file of the run, grouped by build (relative to the report)."""
 
-    def link(label: str, name: str) -> str:
-        return f"[{label}]({base}{name})" if (data.folder / name).is_file() else "–"
+    def link(label: str, name: str | None) -> str:
+        return f"[{label}]({base}{name})" if name and (data.folder / name).is_file() else "–"
 
+    text = "## Files in this run folder\n\n"
+    text += (
+        f"{link('run.json', 'run.json')}: every figure of the run, its options and environment. "
+    )
+    if data.wire:
+        text += wire_files(data, link)
+    else:
+        text += _build_files(data, link)
+    text += (
+        "\nPlots: "
+        + ", ".join(f"[{PLOTS[name][1].lower()}]({PLOTS_DIR}/{name})" for name in plots)
+        + ".\n"
+    )
+    return text
+
+
+def _build_files(data: RunData, link: Callable[[str, str | None], str]) -> str:
     rows = []
     for b in data.builds:
         files = data.build(b).files
@@ -404,28 +453,20 @@ def _files(data: RunData, base: str, plots: dict[str, Path]) -> str:
                 link(files.hlog, files.hlog),
                 hgrm or "–",
                 link("gc", files.gc_csv),
-                link("cpu", files.cpu_csv) if files.cpu_csv else "–",
+                link("cpu", files.cpu_csv),
                 profile or "–",
             )
         )
-    text = "## Files in this run folder\n\n"
-    text += (
-        f"{link('run.json', 'run.json')}: every figure of the run, its options and environment. "
+    return (
         "Per build: the HdrHistogram interval log (one interval per second per metric), the "
         "percentile distributions (`.hgrm`, values in µs), every GC pause of the timed pass, "
         "CPU and RSS every 100 ms (sampled from the parent process), and the profile files.\n\n"
+        + md.table(
+            ("build", "interval log", "percentiles", "GC pauses", "CPU / RSS", "profile"),
+            rows,
+            "llllll",
+        )
     )
-    text += md.table(
-        ("build", "interval log", "percentiles", "GC pauses", "CPU / RSS", "profile"),
-        rows,
-        "llllll",
-    )
-    text += (
-        "\nPlots: "
-        + ", ".join(f"[{PLOTS[name][1].lower()}]({PLOTS_DIR}/{name})" for name in plots)
-        + ".\n"
-    )
-    return text
 
 
 def write_report_safely(folder: Path, results_root: Path | None = None) -> Path | None:

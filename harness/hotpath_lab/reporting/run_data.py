@@ -11,7 +11,7 @@ import pandas as pd
 from hotpath_lab.reporting import loader
 from hotpath_lab.reporting.hlog import IntervalCounts
 from hotpath_lab.storage import BuildResult, Run, load_run
-from hotpath_lab.storage.run_model import BuildProfile
+from hotpath_lab.storage.run_model import BuildProfile, Measured
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,23 @@ class RunData:
 
     @property
     def builds(self) -> list[str]:
-        return list(self.run.builds)
+        """The builds in ``--builds`` order."""
+        return [b for b in self.run.measured if b in self.run.builds]
 
     def build(self, name: str) -> BuildResult:
         return self.run.build(name)
+
+    @property
+    def targets(self) -> list[str]:
+        """Everything measured: the builds, and before them a wire run's floors."""
+        return list(self.run.measured)
+
+    def target(self, name: str) -> Measured:
+        return self.run.target(name)
+
+    @property
+    def wire(self) -> bool:
+        return self.run.mode == "wire"
 
     @property
     def profiles(self) -> Mapping[str, BuildProfile]:

@@ -80,14 +80,17 @@ def tail_table(run: RunRef, metric: str = "e2e") -> pd.DataFrame:
     logs = interval_counts(folder)
     rows = []
     for build, r in load_run(folder).builds.items():
+        gc = r.gc
+        if gc is None:
+            continue  # measured over the wire: no collector record
         row: dict[str, Any] = {
             "build": build,
-            "collections": r.gc.count,
-            "total_pause_ms": r.gc.total_ms,
-            "max_pause_ms": r.gc.max_ms,
+            "collections": gc.count,
+            "total_pause_ms": gc.total_ms,
+            "max_pause_ms": gc.max_ms,
         }
         for level in LEVELS:
-            t = r.gc.overlap_at(level)
+            t = gc.overlap_at(level)
             label = f"slowest {float(level) * 100:g}% in pause"
             row[label] = f"{t.overlapped}/{t.slowest} ({100 * t.share:.0f}%)" if t else None
         ic = logs.get(build, {}).get(metric)

@@ -4,6 +4,10 @@ A figure knows how to read itself from a ``BuildResult`` (``None`` when its sect
 absent: no throughput pass, no noise probe), its unit, and which direction is better. The
 ``python/<build>`` ratios of ``run.json`` and the comparison of two runs both read figures
 from here, so "e2e p99" or "CPU per order" means the same number everywhere.
+
+A build measured over the wire has no closed-loop pass, no worker and no GC record: its
+CPU figures are its gateway process's during the timed session (at the offered pace, so a
+gateway that spins burns its core whatever the load) and its peak RSS is the gateway's.
 """
 
 from __future__ import annotations
@@ -46,16 +50,24 @@ FIGURES: tuple[Figure, ...] = (
         False,
         lambda b: b.throughput.orders_per_s if b.throughput else None,
     ),
+    Figure("cpu_per_order", "CPU per order", "ns", True, lambda b: _cpu_per_order(b)),
+    Figure("cpu_share", "CPU share of a core", "share", True, lambda b: _cpu_share(b)),
     Figure(
-        "cpu_per_order",
-        "CPU per order",
-        "ns",
-        True,
-        lambda b: b.throughput.cpu_per_order_ns if b.throughput else None,
+        "achieved_per_s",
+        "events/s achieved",
+        "per_s",
+        False,
+        lambda b: b.wire.achieved_per_s if b.wire else None,
     ),
-    Figure("peak_rss", "peak RSS", "bytes", True, lambda b: b.memory.peak_rss_bytes),
-    Figure("engine_memory", "engine memory", "bytes", True, lambda b: b.memory.engine_rss_bytes),
-    Figure("gc_total_ms", "GC total ms", "ms", True, lambda b: b.gc.total_ms),
+    Figure("peak_rss", "peak RSS", "bytes", True, lambda b: _peak_rss(b)),
+    Figure(
+        "engine_memory",
+        "engine memory",
+        "bytes",
+        True,
+        lambda b: b.memory.engine_rss_bytes if b.memory else None,
+    ),
+    Figure("gc_total_ms", "GC total ms", "ms", True, lambda b: b.gc.total_ms if b.gc else None),
     Figure(
         "machine_noise",
         "machine noise",
@@ -65,6 +77,27 @@ FIGURES: tuple[Figure, ...] = (
     ),
 )
 FIGURE: dict[str, Figure] = {f.key: f for f in FIGURES}
+
+
+def _cpu_per_order(b: BuildResult) -> float | None:
+    """In process: the closed-loop pass's; over the wire: the gateway's in the session."""
+    if b.throughput is not None:
+        return b.throughput.cpu_per_order_ns
+    return b.wire.gateway.cpu_per_order_ns if b.wire else None
+
+
+def _cpu_share(b: BuildResult) -> float | None:
+    """In process: the worker's busy share of a core in the timed pass (the driver's polling
+    excluded); over the wire: the gateway process's share during the timed session."""
+    if b.timed_pass is not None:
+        return b.timed_pass.busy_cpu_utilisation
+    return b.wire.gateway.cpu_share if b.wire else None
+
+
+def _peak_rss(b: BuildResult) -> float | None:
+    if b.memory is not None:
+        return b.memory.peak_rss_bytes
+    return b.wire.gateway.peak_rss_bytes if b.wire else None
 
 
 def ratio(figure: Figure, python: BuildResult, other: BuildResult) -> float | None:

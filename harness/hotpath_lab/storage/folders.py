@@ -20,7 +20,7 @@ from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.environment import REPO
 from hotpath_lab.storage.codec import decode, encode
 from hotpath_lab.storage.errors import ResultsError
-from hotpath_lab.storage.run_model import RUN_SCHEMA, Run
+from hotpath_lab.storage.run_model import EARLIER_SCHEMAS, RUN_SCHEMA, Run
 
 RUN_JSON = "run.json"
 
@@ -104,14 +104,46 @@ def load_run(ref: str | os.PathLike[str], root: Path | None = None) -> Run:
 
 
 def parse_run(data: object, source: str) -> Run:
-    """A parsed ``run.json`` document as a ``Run``; ``source`` names it in errors."""
+    """A parsed ``run.json`` document as a ``Run``; ``source`` names it in errors.
+
+    Documents of an earlier schema this model also reads (``EARLIER_SCHEMAS``) come back
+    as the current model, with the mode their runs had."""
     schema = data.get("schema") if isinstance(data, dict) else None
-    if schema != RUN_SCHEMA:
+    if isinstance(data, dict) and schema in EARLIER_SCHEMAS:
+        data = {**data, "schema": RUN_SCHEMA, "mode": EARLIER_SCHEMAS[schema]}
+    elif schema != RUN_SCHEMA:
+        known = ", ".join(repr(s) for s in (RUN_SCHEMA, *EARLIER_SCHEMAS))
         raise ResultsError(
             f"{source}: schema {schema!r} is not one this version of hotpath reads "
-            f"({RUN_SCHEMA!r}); read it with the hotpath version that wrote it"
+            f"({known}); read it with the hotpath version that wrote it"
         )
-    return decode(Run, data, source)
+    run = decode(Run, data, source)
+    problem = mode_problem(run)
+    if problem:
+        raise ResultsError(f"{source}: {problem}")
+    return run
+
+
+def mode_problem(run: Run) -> str | None:
+    """What in ``run`` contradicts its mode (``None``: nothing): an in-process run has every
+    build's timed pass, GC and memory and no wire sections; a wire run has its floors, its
+    ``wire`` section and every build measured over the wire."""
+    if run.mode == "wire":
+        if run.wire is None or run.floors is None:
+            return "mode 'wire': the sections wire and floors are required"
+        for name, b in run.builds.items():
+            if b.wire is None or b.driver != "wire":
+                return f"mode 'wire': builds.{name} was not measured over the wire"
+        return None
+    if run.wire is not None or run.floors is not None:
+        return "mode 'in-process': the sections wire and floors belong to wire runs"
+    for name, b in run.builds.items():
+        for section in ("timed_pass", "gc", "memory"):
+            if getattr(b, section) is None:
+                return f"mode 'in-process': builds.{name}.{section}: missing"
+        if b.wire is not None:
+            return f"mode 'in-process': builds.{name}.wire belongs to wire runs"
+    return None
 
 
 def run_json_bytes(run: Run) -> bytes:

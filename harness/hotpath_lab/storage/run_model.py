@@ -5,68 +5,30 @@ be written), every reader gets a ``Run`` from ``storage.load_run``, and
 ``docs/run.schema.json`` is generated from these classes (``storage.schema``). Field
 meanings are in ``docs/results.md``; latencies are integers in ns.
 
-Sections that a run may lack are ``None``: ``throughput`` (no closed-loop pass),
-``overhead_ns`` (``--no-overhead``), ``jitter`` (``--jitter-seconds 0``), ``cpu_samples``
-(no CPU samples taken), ``profiles`` (no ``--profile``).
+A run is ``in-process`` (``hotpath bench``: one worker per build) or ``wire``
+(``hotpath bench --mode wire``: gateway processes measured by the load generator,
+``wire_model``). Sections that a run may lack are ``None``: ``throughput`` (no closed-loop
+pass), ``overhead_ns`` (``--no-overhead``), ``jitter`` (``--jitter-seconds 0``),
+``cpu_samples`` (no CPU samples taken), ``profiles`` (no ``--profile``); in a wire run,
+the in-process-only sections of each build (``timed_pass``, ``gc``, ``memory``) are absent
+and ``wire`` is present, and the run has ``floors`` and a run-level ``wire`` section.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import Literal, get_args, get_type_hints
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, get_args, get_type_hints
 
 from hotpath_lab.options import RunOptions
 from hotpath_lab.storage.codec import Json, doc, extra_keys, may_be_absent
+from hotpath_lab.storage.latency_model import METRICS, Latencies, LatencySummary
+from hotpath_lab.storage.wire_model import WirePass, WireRun
 
-# -- latency summaries -------------------------------------------------------------------
+if TYPE_CHECKING:
+    from hotpath_lab.inspection import ScenarioSummary
 
-
-@dataclass(frozen=True, kw_only=True)
-class LatencySummary:
-    """One HdrHistogram (1 ns – 1 h, 3 significant digits) summarised, in ns. The
-    percentiles are the Rust ``hdrhistogram`` crate's: the highest value equivalent to the
-    first bucket where the running count reaches ⌈q × count⌉. All zero when count is 0."""
-
-    count: int
-    min: int
-    p50: int
-    p90: int
-    p99: int
-    p999: int
-    p9999: int
-    max: int
-    mean: float
-
-
-@dataclass(frozen=True, kw_only=True)
-class Latencies:
-    """``latency_ns``: one summary per metric (docs/measurement.md defines each)."""
-
-    e2e: LatencySummary = field(
-        metadata=doc("order requests, from intended time to the last report")
-    )
-    service: LatencySummary = field(
-        metadata=doc("order requests, from actual start to the last report")
-    )
-    validation: LatencySummary
-    risk: LatencySummary
-    execution: LatencySummary
-    tick_to_book: LatencySummary = field(
-        metadata=doc("market data, from intended time to book updated")
-    )
-
-    def of(self, metric: str) -> LatencySummary:
-        """The summary of ``metric`` (one of ``METRICS``)."""
-        if metric not in METRICS:
-            raise KeyError(f"unknown metric {metric!r}: one of {', '.join(METRICS)}")
-        summary: LatencySummary = getattr(self, metric)
-        return summary
-
-
-METRICS: tuple[str, ...] = tuple(f.name for f in fields(Latencies))
-"""Every latency metric of a run, in the order tables show them."""
-
+__all__ = ["METRICS", "Latencies", "LatencySummary"]  # re-exported: readers import them here
 
 # -- one build ----------------------------------------------------------------------------
 
@@ -233,8 +195,17 @@ class BuildFiles:
 
     hlog: str
     hgrm: Mapping[str, str] = field(metadata=doc("metric → .hgrm file"))
-    gc_csv: str
+    gc_csv: str | None = field(default=None, metadata=may_be_absent("in-process runs"))
     cpu_csv: str | None = field(default=None, metadata=may_be_absent())
+    wire_json: str | None = field(
+        default=None, metadata=may_be_absent("wire runs: the generator's NAME.wire.json")
+    )
+    reports: str | None = field(
+        default=None, metadata=may_be_absent("wire runs: the reports received (.hpr)")
+    )
+    gateway_log: str | None = field(
+        default=None, metadata=may_be_absent("wire runs: the gateway's stdout and stderr")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -244,8 +215,11 @@ class BuildResult:
     build: str = field(metadata=doc("the build's name: its one identity in the run"))
     spec: str = field(metadata=doc("the --builds entry it was loaded from"))
     description: str
-    driver: Literal["python-asyncio-loop", "self-driven"] = field(
-        metadata=doc("how it was fed: the Python loop, or its own loop (rust-native)")
+    driver: Literal["python-asyncio-loop", "self-driven", "wire"] = field(
+        metadata=doc(
+            "how it was fed: the Python loop, its own loop (rust-native), or over the wire "
+            "by hotpath-loadgen"
+        )
     )
     events: int
     order_requests: int
@@ -254,14 +228,35 @@ class BuildResult:
     reports: int
     outcomes: Outcomes
     latency_ns: Latencies
-    timed_pass: TimedPass
-    gc: TimedGc
-    memory: Memory
     files: BuildFiles
+    timed_pass: TimedPass | None = field(default=None, metadata=may_be_absent("in-process runs"))
+    gc: TimedGc | None = field(default=None, metadata=may_be_absent("in-process runs"))
+    memory: Memory | None = field(default=None, metadata=may_be_absent("in-process runs"))
     throughput: Throughput | None = field(default=None, metadata=may_be_absent())
     overhead_ns: Overhead | None = field(default=None, metadata=may_be_absent())
     jitter: Jitter | None = field(default=None, metadata=may_be_absent())
     cpu_samples: CpuSamples | None = field(default=None, metadata=may_be_absent())
+    wire: WirePass | None = field(default=None, metadata=may_be_absent("wire runs"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class FloorResult:
+    """``floors.<floor>`` of a wire run: a target with no pipeline behind it (``zmq-echo``,
+    ``tcp-echo``; docs/wire.md), measured like the gateways. It produces no reports."""
+
+    floor: str = field(metadata=doc("its name: its one identity in the run"))
+    description: str
+    events: int
+    order_requests: int
+    warmup_events: int
+    latency_ns: Latencies
+    files: BuildFiles
+    wire: WirePass
+    cpu_samples: CpuSamples | None = field(default=None, metadata=may_be_absent())
+
+
+Measured = BuildResult | FloorResult
+"""Anything with latencies and files in a run: a build, or a floor of a wire run."""
 
 
 # -- the run -----------------------------------------------------------------------------
@@ -281,6 +276,22 @@ class Scenario:
     peak_rate_per_s: float
     median_rate_per_s: float
     source: Json = field(metadata=doc("generator or import provenance"))
+
+    @classmethod
+    def of(cls, summary: ScenarioSummary) -> Scenario:
+        """The section of a scenario file summarised by ``inspection.summarize``."""
+        return cls(
+            name=summary.name,
+            path=summary.path,
+            sha256=summary.digest,
+            events=summary.events,
+            order_requests=summary.order_requests,
+            market_data_events=summary.market_data_events,
+            span_s=summary.duration_s,
+            peak_rate_per_s=summary.peak_rate,
+            median_rate_per_s=summary.median_rate,
+            source=summary.source,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -403,11 +414,17 @@ class Profiles:
     errors: Mapping[str, str] = field(metadata=doc("build → why its profile failed"))
 
 
+RunMode = Literal["in-process", "wire"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Run:
     """A ``hotpath bench`` run: ``results/<scenario>/<run id>/run.json``."""
 
-    schema: Literal["hotpath.run/2"] = "hotpath.run/2"
+    schema: Literal["hotpath.run/3"] = "hotpath.run/3"
+    mode: RunMode = field(
+        metadata=doc("in-process: one worker per build; wire: gateways over the wire")
+    )
     run_id: str
     created_utc: str
     duration_s: float
@@ -416,9 +433,20 @@ class Run:
     environment: Environment
     builds: Mapping[str, BuildResult]
     digests: Mapping[str, str]
-    agree: bool = field(metadata=doc("every build and every pass produced the same report digest"))
-    ratios: Mapping[str, Ratios] = field(metadata=doc('"python/<build>" → Python ÷ that build'))
+    agree: bool = field(
+        metadata=doc(
+            "every build and every pass produced the same report digest (wire: the "
+            "in-process reference's, by the generator and by the gateway)"
+        )
+    )
+    ratios: Mapping[str, Ratios] = field(
+        metadata=doc('"python/<build>" (wire: "wire-python/wire-rust") → Python ÷ that build')
+    )
     profiles: Profiles | None = field(default=None, metadata=may_be_absent())
+    floors: Mapping[str, FloorResult] | None = field(
+        default=None, metadata=may_be_absent("wire runs: zmq-echo and tcp-echo")
+    )
+    wire: WireRun | None = field(default=None, metadata=may_be_absent("wire runs"))
 
     def build(self, name: str) -> BuildResult:
         try:
@@ -426,6 +454,26 @@ class Run:
         except KeyError:
             raise KeyError(f"run {self.run_id} has no build {name!r}") from None
 
+    @property
+    def measured(self) -> dict[str, Measured]:
+        """Every target with latencies and files: the floors of a wire run, then the
+        builds in ``--builds`` order (the order tables and plots show them; the document
+        keeps its keys sorted)."""
+        given = {spec: i for i, spec in enumerate(self.options.builds)}
+        builds = sorted(self.builds.items(), key=lambda kv: given.get(kv[1].spec, len(given)))
+        return {**dict(sorted((self.floors or {}).items())), **dict(builds)}
+
+    def target(self, name: str) -> Measured:
+        try:
+            return self.measured[name]
+        except KeyError:
+            raise KeyError(f"run {self.run_id} has no build or floor {name!r}") from None
+
 
 RUN_SCHEMA: str = get_args(get_type_hints(Run)["schema"])[0]
-"""The schema version this model reads and writes (``Run.schema``)."""
+"""The schema version this model writes (``Run.schema``)."""
+
+EARLIER_SCHEMAS: dict[str, RunMode] = {"hotpath.run/2": "in-process"}
+"""Earlier versions this model also reads, and the mode their runs had: version 3 only
+made the in-process sections optional and added the wire ones, so a version-2 document is
+a version-3 document of an in-process run (docs/results.md)."""

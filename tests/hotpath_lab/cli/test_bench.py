@@ -143,5 +143,6 @@ def test_each_worker_records_the_machine_noise_floor(run_folder: Path) -> None:
 
 def test_run_json_is_plain_json(run_folder: Path) -> None:
     data = json.loads((run_folder / "run.json").read_text())
-    assert data["schema"] == "hotpath.run/2"
+    assert data["schema"] == "hotpath.run/3"
+    assert data["mode"] == "in-process"
     assert np.isfinite(data["builds"]["python"]["latency_ns"]["e2e"]["mean"])

@@ -127,7 +127,9 @@ def test_an_unknown_schema_version_is_refused_with_both_versions(
     folder = tmp_path / "future"
     folder.mkdir()
     (folder / "run.json").write_text(json.dumps(data))
-    with pytest.raises(ResultsError, match=r"schema 'hotpath.run/9' is not one .*'hotpath.run/2'"):
+    with pytest.raises(
+        ResultsError, match=r"schema 'hotpath.run/9' is not one .*'hotpath.run/3', 'hotpath.run/2'"
+    ):
         load_run(folder)
     (folder / "run.json").write_text("{not json")
     with pytest.raises(ResultsError, match="not valid JSON"):
@@ -185,3 +187,35 @@ def test_the_schema_command_writes_and_checks_the_file(tmp_path: Path) -> None:
     assert main(["results", "schema", "--out", str(out)]) == 0
     assert out.read_text() == run_schema_text()
     assert main(["results", "schema", "--out", str(out), "--check"]) == 0
+
+
+def test_a_version_2_document_reads_as_an_in_process_run(sample_run: Path, tmp_path: Path) -> None:
+    data = document(sample_run)
+    data["schema"] = "hotpath.run/2"
+    del data["mode"]
+    folder = tmp_path / "v2"
+    folder.mkdir()
+    (folder / "run.json").write_text(json.dumps(data))
+    run = load_run(folder)
+    assert run.schema == RUN_SCHEMA and run.mode == "in-process"
+    assert encode(run) == document(sample_run), "the same run, in the current schema"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (breaks("builds.python.gc", ...), "mode 'in-process': builds.python.gc: missing"),
+        (breaks("mode", "wire"), "mode 'wire': the sections wire and floors are required"),
+        (breaks("floors", {}), "the sections wire and floors belong to wire runs"),
+    ],
+)
+def test_a_document_that_contradicts_its_mode_is_refused(
+    sample_run: Path, tmp_path: Path, mutate: Any, message: str
+) -> None:
+    data = document(sample_run)
+    mutate(data)
+    folder = tmp_path / "run"
+    folder.mkdir()
+    (folder / "run.json").write_text(json.dumps(data))
+    with pytest.raises(ResultsError, match=message):
+        load_run(folder)
