@@ -59,7 +59,14 @@ def test_a_signal_mid_stream_stops_the_gateway_after_answering_what_it_read(
 
     answered = stopped["frames"] - 1  # all but START were EVENTS frames
     assert BEFORE_SIGNAL <= answered < sent, "the signal did not land mid-stream"
-    replies += [client.receive() for _ in range(answered - len(replies))]
+    before = len(replies)
+    try:
+        replies += [client.receive() for _ in range(answered - before)]
+    except AssertionError as exc:
+        raise AssertionError(
+            f"{exc}: {len(replies) - before} of the {answered - before} answers "
+            f"still owed arrived; the gateway said {stopped}"
+        ) from None
     assert not client.socket.poll(100), "more answers than frames the gateway counted"
     assert [(r.header.kind, r.header.seq) for r in replies] == [
         (WireKind.REPORTS, seq) for seq in range(1, answered + 1)

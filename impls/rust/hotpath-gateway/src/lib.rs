@@ -26,9 +26,10 @@ use std::time::Duration;
 
 use options::{EngineShape, Options, Serve};
 
+use session::{Backend, Session};
+
 /// How long a stopping gateway keeps its connections open after its last reply.
 pub const CLOSE_LINGER: Duration = Duration::from_millis(200);
-use session::{Backend, Session};
 
 /// Binds, prints the listening line, serves until stopped, prints the stopped line.
 ///
@@ -48,15 +49,35 @@ pub fn run(options: &Options) -> Result<(), GatewayError> {
                 lines::listening(&router.endpoint, options);
                 let backend = if options.serve == Serve::ZmqEcho { Backend::Echo } else { Backend::Engine };
                 let session = Session::new(backend, options.gateway_name(), options.engine_name());
-                match options.serve {
+                let stopped = match options.serve {
                     Serve::Gateway(EngineShape::Thread) => {
                         threaded::serve(&mut router, session, options.queue, &mut stop).await?
                     }
                     _ => inline::serve(&mut router, session, &mut stop).await?,
-                }
+                };
+                close_gracefully(router).await;
+                stopped
             }
         };
         lines::stopped(options, &stopped);
         Ok(())
     })
+}
+
+/// Closes the socket after its last reply without resetting its connections.
+///
+/// Closing a TCP socket that still holds unread input (frames the client sent after the
+/// gateway stopped reading) resets the connection, and a reset makes both kernels drop
+/// what they hold, the last replies included. So for [`CLOSE_LINGER`] the connection is
+/// kept open and emptied: frames arriving now are discarded unread (never handled, never
+/// counted, like frames still in flight), and the close that follows is an orderly one.
+async fn close_gracefully(mut router: router::Router) {
+    let linger = tokio::time::sleep(CLOSE_LINGER);
+    tokio::pin!(linger);
+    loop {
+        tokio::select! {
+            _ = &mut linger => break,
+            discarded = router.recv() => if discarded.is_err() { break },
+        }
+    }
 }
