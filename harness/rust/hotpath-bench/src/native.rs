@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use hdrhistogram::Histogram;
 use hotpath_core::engine::{Engine, NoProbe, ReportSink, StageProbe};
-use hotpath_core::format::{order_capacity, EventKind, EventRecord, ReportRecord};
+use hotpath_core::format::{order_capacity, EventRecord, ReportRecord};
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StampProbe;
 
@@ -131,10 +131,7 @@ pub fn run<P: Pipeline>(
         intended[i] = due;
         start[i] = s;
         end[i] = e;
-        if matches!(
-            EventKind::from_u8(ev.kind),
-            Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace)
-        ) {
+        if ev.is_request() {
             live_e2e.saturating_record(e.saturating_sub(due));
         }
         if i % PROGRESS_EVERY == 0 {
@@ -162,6 +159,7 @@ pub fn replay(engine: &mut Engine, events: &[EventRecord]) -> Vec<ReportRecord> 
 mod tests {
     use super::*;
     use crate::recorder::{record, Metric};
+    use hotpath_core::format::EventKind;
     use std::time::SystemTime;
 
     fn orders(n: usize, gap_ns: u64) -> Vec<EventRecord> {

@@ -14,7 +14,7 @@ use hotpath_bench::timing::EventTimes;
 use hotpath_core::clock::monotonic_ns;
 use hotpath_core::format::{
     encode_records, records_as_bytes, text_frame, EventRecord, WireHeader, WireKind, WireReject,
-    REPORT_RECORD_SIZE, WIRE_HEADER_SIZE,
+    EVENT_RECORD_SIZE, REPORT_RECORD_SIZE, WIRE_HEADER_SIZE,
 };
 
 use crate::error::LoadgenError;
@@ -84,7 +84,6 @@ pub async fn session(
     let closed_loop = matches!(plan.pace, Pace::Max);
     let mut in_flight: VecDeque<(u64, usize, usize)> = VecDeque::with_capacity(plan.window);
     let (mut next, mut seq) = (0usize, 0u64);
-    let mut frame = Vec::with_capacity(WIRE_HEADER_SIZE + plan.max_batch * 48);
     let mut first_send = 0u64;
     let mut last_progress = monotonic_ns();
     while next < events.len() || !in_flight.is_empty() {
@@ -98,7 +97,8 @@ pub async fn session(
             };
             if due > 0 {
                 seq += 1;
-                frame.clear();
+                // a frame is handed to the socket, not copied: built once, at its own size
+                let mut frame = Vec::with_capacity(WIRE_HEADER_SIZE + due * EVENT_RECORD_SIZE);
                 encode_records(
                     &mut frame,
                     WireKind::Events,
@@ -116,7 +116,7 @@ pub async fn session(
                         times.intended[i] = sent_at;
                     }
                 }
-                link.send(frame.clone()).await.map_err(|e| fail(format!("sending frame {seq}: {e}")))?;
+                link.send(frame).await.map_err(|e| fail(format!("sending frame {seq}: {e}")))?;
                 in_flight.push_back((seq, next, due));
                 out.frames += 1;
                 out.batch_max = out.batch_max.max(due);

@@ -22,7 +22,7 @@ use hotpath_bench::pacing::Pace;
 use hotpath_bench::recorder::{self, summarize_gaps};
 use hotpath_bench::timing::EventTimes;
 use hotpath_core::digest::sha256_hex;
-use hotpath_core::format::{EventFile, EventKind, HEADER_SIZE};
+use hotpath_core::format::{EventFile, EventRecord, HEADER_SIZE};
 
 pub use error::LoadgenError;
 use options::{Options, Target};
@@ -69,15 +69,7 @@ pub fn run(o: &Options) -> Result<serde_json::Value, LoadgenError> {
     output::write_histograms(&o.out, &o.label, &recording)?;
     let send_lag = summarize_gaps(&times.start, &times.intended)?;
 
-    let orders = events
-        .iter()
-        .filter(|e| {
-            matches!(
-                EventKind::from_u8(e.kind),
-                Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace)
-            )
-        })
-        .count();
+    let orders = events.iter().filter(|e| e.is_request()).count();
     let gateway = o.target == Target::Gateway;
     let digest = gateway.then(|| sha256_hex(&outcome.report_bytes));
     if gateway {
@@ -93,7 +85,7 @@ pub fn run(o: &Options) -> Result<serde_json::Value, LoadgenError> {
         (Some(&a), Some(&b)) if b > a && !matches!(o.pace, Pace::Max) => Some(b - a),
         _ => None,
     };
-    let (first_q, last_q) = trend(&kinds, &times);
+    let (first_q, last_q) = trend(events, &times);
     let mut latency = serde_json::Map::new();
     for m in output::WIRE_METRICS {
         latency.insert(m.name().to_owned(), output::summary_json(&recording.summary(m)));
@@ -153,17 +145,11 @@ pub fn run(o: &Options) -> Result<serde_json::Value, LoadgenError> {
 }
 
 /// Median e2e of the first and of the last quarter of the order requests.
-fn trend(kinds: &[u8], t: &EventTimes) -> (Option<u64>, Option<u64>) {
-    let e2e: Vec<u64> = kinds
+fn trend(events: &[EventRecord], t: &EventTimes) -> (Option<u64>, Option<u64>) {
+    let e2e: Vec<u64> = events
         .iter()
         .enumerate()
-        .filter(|(_, &k)| {
-            matches!(
-                EventKind::from_u8(k),
-                Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace)
-            )
-        })
-        .filter(|(i, _)| t.end[*i] != 0)
+        .filter(|(i, e)| e.is_request() && t.end[*i] != 0)
         .map(|(i, _)| t.end[i].saturating_sub(t.intended[i]))
         .collect();
     let q = e2e.len() / 4;
@@ -189,15 +175,16 @@ fn cpu_ns() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hotpath_core::format::EventKind;
 
     #[test]
     fn trend_takes_the_first_and_last_quarter_of_orders() {
-        let kinds = vec![3u8; 8];
+        let orders = vec![EventRecord { kind: EventKind::NewOrder as u8, ..Default::default() }; 8];
         let mut t = EventTimes::with_len(8);
         for i in 0..8 {
             t.intended[i] = 100;
             t.end[i] = 100 + 10 * (i as u64 + 1);
         }
-        assert_eq!(trend(&kinds, &t), (Some(20), Some(80)));
+        assert_eq!(trend(&orders, &t), (Some(20), Some(80)));
     }
 }

@@ -6,7 +6,7 @@
 //! TCP side reads into a buffer with `read_buf` (idem) and cuts frames out of it.
 
 use bytes::{Buf, Bytes, BytesMut};
-use hotpath_core::format::{WireHeader, WireKind, REPORT_RECORD_SIZE, WIRE_HEADER_SIZE};
+use hotpath_core::format::{WireHeader, WIRE_HEADER_SIZE};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use zeromq::{DealerSocket, Socket, SocketRecv, SocketSend, ZmqMessage};
@@ -89,9 +89,5 @@ fn tcp_frame_len(buf: &BytesMut) -> Result<Option<usize>, String> {
         return Ok(None);
     }
     let h = WireHeader::parse(&buf.chunk()[..WIRE_HEADER_SIZE]).map_err(|(_, m)| m)?;
-    let payload = match h.kind {
-        WireKind::Reports => h.count as usize * REPORT_RECORD_SIZE,
-        _ => h.count as usize,
-    };
-    Ok(Some(WIRE_HEADER_SIZE + payload))
+    Ok(Some(WIRE_HEADER_SIZE + h.payload_len()))
 }

@@ -14,9 +14,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use hotpath_core::engine::{CountingSink, Engine, StageProbe};
-use hotpath_core::format::{
-    order_capacity, EventFile, EventKind, EventRecord, ReportKind, ReportRecord, ScenarioMeta,
-};
+use hotpath_core::format::{order_capacity, EventFile, EventRecord, ReportKind, ReportRecord, ScenarioMeta};
 
 const MD_PER_ORDER: usize = 10;
 const RUNS: usize = 5;
@@ -85,10 +83,6 @@ fn on_cpu_ns() -> Option<u64> {
     std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
 }
 
-fn is_request(ev: &EventRecord) -> bool {
-    matches!(EventKind::from_u8(ev.kind), Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace))
-}
-
 fn main() {
     let mapped;
     let generated;
@@ -108,7 +102,7 @@ fn main() {
                 (synthetic::meta(), &generated, "synthetic stream".to_owned())
             }
         };
-    let n_orders = events.iter().filter(|e| is_request(e)).count();
+    let n_orders = events.iter().filter(|e| e.is_request()).count();
     let creates = order_capacity(events);
     let mut fresh = Engine::new(&meta).expect("metadata is valid");
     // Sized at start-up like a production engine, outside every timed region.
@@ -173,7 +167,7 @@ fn main() {
         let t0 = Instant::now();
         engine.on_event(i as u64, ev, &mut sink, &mut stamps);
         let t1 = Instant::now();
-        if !is_request(ev) {
+        if !ev.is_request() {
             md.push(ns(t1 - t0));
             continue;
         }

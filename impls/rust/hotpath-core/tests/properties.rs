@@ -119,10 +119,6 @@ fn timed(events: Vec<(EventRecord, u64)>) -> Vec<EventRecord> {
         .collect()
 }
 
-fn is_request(ev: &EventRecord) -> bool {
-    matches!(EventKind::from_u8(ev.kind), Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace))
-}
-
 /// Every invariant that ties the engine's state to its reports.
 fn check_invariants(
     engine: &Engine,
@@ -142,7 +138,7 @@ fn check_invariants(
     // One outcome per request; market data only fills and halts.
     for (i, ev) in events.iter().enumerate() {
         let rs = by_event.get(&(i as u64)).cloned().unwrap_or_default();
-        if is_request(ev) {
+        if ev.is_request() {
             let outcomes = rs
                 .iter()
                 .filter(|r| match ReportKind::from_u8(r.kind) {

@@ -94,14 +94,8 @@ impl Session {
         if let Some(open) = self.open.as_mut() {
             open.counters.frames += 1;
         }
-        let seq = if frame.len() >= WIRE_HEADER_SIZE {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&frame[8..16]);
-            u64::from_le_bytes(b)
-        } else {
-            0
-        };
         if let Err((code, message)) = self.dispatch(frame, out) {
+            let seq = WireHeader::seq_of(frame);
             self.totals.reject(code);
             if let Some(open) = self.open.as_mut() {
                 open.counters.reject(code);
@@ -262,8 +256,7 @@ mod tests {
             assert_eq!((h.kind, h.seq), (WireKind::Reports, seq));
             got.extend_from_slice(&out[WIRE_HEADER_SIZE..]);
         }
-        let aligned: Vec<ReportRecord> = got.chunks_exact(64).map(decode_report).collect();
-        assert_eq!(aligned, expected);
+        assert_eq!(got, records_as_bytes(&expected));
         s.handle(&WireHeader { kind: WireKind::Finish, count: 0, seq: 0 }.to_bytes(), &mut out);
         assert_eq!(header_of(&out).kind, WireKind::Finished);
         let summary: serde_json::Value = serde_json::from_slice(&out[WIRE_HEADER_SIZE..]).expect("json");
@@ -272,25 +265,10 @@ mod tests {
         assert_eq!(summary["frames"], serde_json::json!(3));
     }
 
-    fn decode_report(b: &[u8]) -> ReportRecord {
-        let u = |o: usize| u64::from_le_bytes(b[o..o + 8].try_into().expect("8 bytes"));
-        ReportRecord {
-            seq: u(0),
-            event_index: u(8),
-            order_id: u(16),
-            ref_id: u(24),
-            price: u(32) as i64,
-            qty: u(40) as i64,
-            instrument: u16::from_le_bytes([b[48], b[49]]),
-            account: u16::from_le_bytes([b[50], b[51]]),
-            kind: b[52],
-            stage: b[53],
-            reason: b[54],
-            venue: b[55],
-            liquidity: b[56],
-            side: b[57],
-            ..Default::default()
-        }
+    /// `event_index` of the first report in a REPORTS frame (offset 8 of the record).
+    fn first_event_index(out: &[u8]) -> u64 {
+        let at = WIRE_HEADER_SIZE + 8;
+        u64::from_le_bytes(out[at..at + 8].try_into().expect("a report in the frame"))
     }
 
     fn reject_code(out: &[u8]) -> (u64, u8) {
@@ -323,7 +301,7 @@ mod tests {
         // nothing was applied: the first good frame is event 0
         s.handle(&events_frame(7, &scenario()), &mut out);
         assert_eq!(header_of(&out).kind, WireKind::Reports);
-        assert_eq!(decode_report(&out[WIRE_HEADER_SIZE..]).event_index, 2);
+        assert_eq!(first_event_index(&out), 2);
         assert_eq!(s.totals.rejected.values().sum::<u64>(), 6);
         assert_eq!(s.totals.events, scenario().len() as u64);
     }

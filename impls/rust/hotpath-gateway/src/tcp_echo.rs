@@ -69,10 +69,7 @@ async fn echo(mut stream: TcpStream, totals: &mut Counters) {
             return;
         }
         let Ok(h) = WireHeader::parse(&header) else { return };
-        let len = match h.kind {
-            WireKind::Events => h.count as usize * 48,
-            _ => h.count as usize,
-        };
+        let len = h.payload_len();
         if payload.len() < len {
             payload.resize(len, 0);
         }

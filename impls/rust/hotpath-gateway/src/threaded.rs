@@ -77,12 +77,7 @@ pub async fn serve(
     let mut undeliverable = 0u64;
     let mut max_queue = 0usize;
     let signal = loop {
-        while let Ok((peer, reply)) = from_engine.pop() {
-            engine_thread.unpark();
-            if !router.send(peer, reply).await {
-                undeliverable += 1;
-            }
-        }
+        drain(router, &mut from_engine, &engine_thread, &mut undeliverable).await;
         if to_engine.is_full() {
             tokio::select! {
                 biased;

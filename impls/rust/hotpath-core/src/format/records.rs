@@ -41,6 +41,15 @@ impl EventRecord {
     pub fn creates_order(&self) -> bool {
         self.kind == EventKind::NewOrder as u8 || self.kind == EventKind::Replace as u8
     }
+
+    /// True for an order request (NEW, CANCEL, REPLACE): what end-to-end latency is measured
+    /// on; market data is measured as tick-to-book.
+    pub fn is_request(&self) -> bool {
+        matches!(
+            EventKind::from_u8(self.kind),
+            Some(EventKind::NewOrder | EventKind::Cancel | EventKind::Replace)
+        )
+    }
 }
 
 /// How many orders `events` can create: the size an engine's order store needs.

@@ -100,46 +100,56 @@ impl WireHeader {
             .ok_or_else(|| (WireReject::UnknownKind, format!("kind byte {}", frame[0])))?;
         let mut count = [0u8; 4];
         count.copy_from_slice(&frame[4..8]);
-        let mut seq = [0u8; 8];
-        seq.copy_from_slice(&frame[8..16]);
-        Ok(WireHeader { kind, count: u32::from_le_bytes(count), seq: u64::from_le_bytes(seq) })
+        Ok(WireHeader { kind, count: u32::from_le_bytes(count), seq: WireHeader::seq_of(frame) })
     }
 
-    /// Checks that the payload length agrees with `count` for this kind.
+    /// The `seq` field of `frame`, read even when the rest of the header is wrong (an ERROR
+    /// answer echoes it); 0 for a frame too short to carry one.
+    pub fn seq_of(frame: &[u8]) -> u64 {
+        let mut seq = [0u8; 8];
+        match frame.get(8..16) {
+            Some(bytes) => {
+                seq.copy_from_slice(bytes);
+                u64::from_le_bytes(seq)
+            }
+            None => 0,
+        }
+    }
+
+    /// The payload length this header announces: `count` records of the kind's size for
+    /// EVENTS and REPORTS, nothing for FINISH, `count` bytes for the text kinds.
+    pub fn payload_len(&self) -> usize {
+        match self.kind {
+            WireKind::Events => self.count as usize * EVENT_RECORD_SIZE,
+            WireKind::Reports => self.count as usize * std::mem::size_of::<ReportRecord>(),
+            WireKind::Finish => 0,
+            _ => self.count as usize,
+        }
+    }
+
+    /// Checks that the payload length agrees with `count` for this kind, and that `count`
+    /// is within the protocol's limits.
     ///
     /// # Errors
     /// [`WireReject::BadSize`] with a message giving both lengths.
     pub fn check_payload(&self, payload_len: usize) -> Result<(), (WireReject, String)> {
-        let expected = match self.kind {
-            WireKind::Events | WireKind::Reports => {
-                if self.kind == WireKind::Events && (self.count == 0 || self.count > WIRE_MAX_BATCH) {
-                    return Err((
-                        WireReject::BadSize,
-                        format!("count {}: expected 1..={WIRE_MAX_BATCH}", self.count),
-                    ));
-                }
-                let size = if self.kind == WireKind::Events {
-                    EVENT_RECORD_SIZE
-                } else {
-                    std::mem::size_of::<ReportRecord>()
-                };
-                self.count as usize * size
+        let bad = |message: String| Err((WireReject::BadSize, message));
+        match self.kind {
+            WireKind::Events if self.count == 0 || self.count > WIRE_MAX_BATCH => {
+                return bad(format!("count {}: expected 1..={WIRE_MAX_BATCH}", self.count));
             }
-            WireKind::Finish => 0,
-            _ => {
-                if self.count > WIRE_MAX_TEXT {
-                    return Err((
-                        WireReject::BadSize,
-                        format!("{} payload bytes, at most {WIRE_MAX_TEXT}", self.count),
-                    ));
-                }
-                self.count as usize
+            WireKind::Start | WireKind::Ready | WireKind::Finished | WireKind::Error
+                if self.count > WIRE_MAX_TEXT =>
+            {
+                return bad(format!("{} payload bytes, at most {WIRE_MAX_TEXT}", self.count));
             }
-        };
+            _ => {}
+        }
+        let expected = self.payload_len();
         if payload_len == expected {
             Ok(())
         } else {
-            Err((WireReject::BadSize, format!("payload is {payload_len} bytes, header says {expected}")))
+            bad(format!("payload is {payload_len} bytes, header says {expected}"))
         }
     }
 }
