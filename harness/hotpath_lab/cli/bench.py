@@ -11,6 +11,7 @@ from hotpath_lab.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    add_results_dir,
     add_scenario_options,
     console,
     console_err,
@@ -103,11 +104,7 @@ def register(sub: Any) -> None:
         help="probe the machine's noise floor for this long in each worker before its "
         "passes; 0 skips it (default %(default)s)",
     )
-    p.add_argument(
-        "--results-dir",
-        default=None,
-        help="where run folders go (default: results/, or $HOTPATH_RESULTS)",
-    )
+    add_results_dir(p, "run folders")
     add_wire_options(p)
     p.set_defaults(handler=cmd_bench)
 

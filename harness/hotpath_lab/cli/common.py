@@ -86,3 +86,12 @@ def open_scenario(
         raise InputError(str(exc)) from exc
     except ValueError as exc:  # manifest errors are ValueErrors naming file and key
         raise InputError(str(exc)) from exc
+
+
+def add_results_dir(p: argparse.ArgumentParser, folders: str) -> None:
+    """``--results-dir``: where a command writes its ``folders`` (run or sweep folders)."""
+    p.add_argument(
+        "--results-dir",
+        default=None,
+        help=f"where {folders} go (default: results/, or $HOTPATH_RESULTS)",
+    )

@@ -12,13 +12,14 @@ from hotpath_lab import units
 from hotpath_lab.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
+    add_results_dir,
     add_scenario_options,
     console,
     console_err,
     open_scenario,
 )
 from hotpath_lab.cli.progress import ProgressDisplay
-from hotpath_lab.cli.wire_common import add_wire_options, placement, shape
+from hotpath_lab.cli.wire_common import add_wire_options, wire_settings
 from hotpath_lab.storage import decode, results_root
 from hotpath_lab.storage.sweep_model import SustainRule, Sweep
 from hotpath_lab.tables import backlog_text
@@ -96,11 +97,7 @@ def register(sub: Any) -> None:
         help="a step whose e2e P99 exceeds this multiple of the lowest rate's is not "
         "sustained (default %(default)s)",
     )
-    p.add_argument(
-        "--results-dir",
-        default=None,
-        help="where sweep folders go (default: results/, or $HOTPATH_RESULTS)",
-    )
+    add_results_dir(p, "sweep folders")
     add_wire_options(p)
     p.set_defaults(handler=cmd_sweep)
 
@@ -117,13 +114,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         plan = SweepPlan(
             targets=tuple(targets),
             rates=args.rates,
-            shape=shape(args),
-            placement=placement(args),
+            wire=wire_settings(args),
             step_seconds=args.step_seconds,
             warmup=args.warmup,
-            max_batch=args.max_batch,
-            window=args.window,
-            timeout_s=args.timeout_s,
             rule=SustainRule(
                 achieved_share=RULE.achieved_share,
                 p99_factor=args.p99_factor,

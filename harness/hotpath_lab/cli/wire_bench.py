@@ -13,11 +13,11 @@ from hotpath_lab.cli.common import (
     open_scenario,
 )
 from hotpath_lab.cli.progress import ProgressDisplay
-from hotpath_lab.cli.wire_common import placement, shape
+from hotpath_lab.cli.wire_common import wire_settings
 from hotpath_lab.options import RunOptions
 from hotpath_lab.storage import load_run, results_root
 from hotpath_lab.tables import render_run
-from hotpath_lab.wire.bench import WireBenchSettings, check_wire_targets, run_wire_bench
+from hotpath_lab.wire.bench import check_wire_targets, run_wire_bench
 from hotpath_lab.wire.targets import GATEWAYS, parse_targets
 
 
@@ -27,13 +27,7 @@ def cmd_wire_bench(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     builds = parse_targets(args.builds or ",".join(GATEWAYS), allow_floors=False)
     try:
-        settings = WireBenchSettings(
-            shape=shape(args),
-            placement=placement(args),
-            max_batch=args.max_batch,
-            window=args.window,
-            timeout_s=args.timeout_s,
-        )
+        settings = wire_settings(args)
     except ValueError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return EXIT_USAGE

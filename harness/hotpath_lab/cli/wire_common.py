@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from hotpath_lab.wire.affinity import Placement, check_core, default_placement
+from hotpath_lab.wire.bench import WireBenchSettings
 from hotpath_lab.wire.targets import ENGINES, POLLS, GatewayShape
 
 
@@ -72,9 +73,20 @@ def placement(args: argparse.Namespace) -> Placement:
         check_core(gateway, "--gateway-cpu")
     if loadgen is not None:
         check_core(loadgen, "--loadgen-cpu")
+    return Placement(gateway=gateway, loadgen=loadgen)
+
+
+def wire_settings(args: argparse.Namespace) -> WireBenchSettings:
+    """Everything ``add_wire_options`` sets; raises ``ValueError`` naming a bad option."""
     for option, value in (("--max-batch", args.max_batch), ("--window", args.window)):
         if value is not None and value < 1:
             raise ValueError(f"{option} must be at least 1, got {value}")
     if args.timeout_s is not None and not args.timeout_s > 0:
         raise ValueError(f"--timeout-s must be positive, got {args.timeout_s}")
-    return Placement(gateway=gateway, loadgen=loadgen)
+    return WireBenchSettings(
+        shape=shape(args),
+        placement=placement(args),
+        max_batch=args.max_batch,
+        window=args.window,
+        timeout_s=args.timeout_s,
+    )

@@ -34,8 +34,7 @@ from hotpath_lab.storage.sweep_model import (
     SweepStep,
     SweepTarget,
 )
-from hotpath_lab.wire.affinity import Placement
-from hotpath_lab.wire.bench import check_wire_targets
+from hotpath_lab.wire.bench import WireBenchSettings, check_wire_targets
 from hotpath_lab.wire.loadgen import LoadgenFailed, LoadgenRequest
 from hotpath_lab.wire.process import GatewayFailed, RunningGateway
 from hotpath_lab.wire.results import gateway_process
@@ -48,7 +47,7 @@ from hotpath_lab.wire.sustain import (
     sustained_max,
     typical_p99,
 )
-from hotpath_lab.wire.targets import TARGETS, GatewayShape, WireTarget
+from hotpath_lab.wire.targets import TARGETS, WireTarget
 
 SWEEP_JSON = "sweep.json"
 DEFAULT_RATES: tuple[float, ...] = (
@@ -67,13 +66,10 @@ StepProgress = Callable[[str, float, int, int], None]
 class SweepPlan:
     targets: tuple[str, ...]
     rates: tuple[float, ...]
-    shape: GatewayShape
-    placement: Placement
+    wire: WireBenchSettings
+    """The gateway's shape, the cores and the generator's framing, as for a wire run."""
     step_seconds: float = STEP_SECONDS
     warmup: int = SWEEP_WARMUP
-    max_batch: int | None = None
-    window: int | None = None
-    timeout_s: float | None = None
     rule: SustainRule = field(default_factory=SustainRule)
     stop_after_failures: int = 2
     scale: float = 1.0
@@ -122,12 +118,12 @@ def run_sweep(
                 rates=plan.rates,
                 step_seconds=plan.step_seconds,
                 warmup=plan.warmup,
-                engine=plan.shape.engine,
-                poll=plan.shape.poll,
-                gateway_cpu=plan.placement.gateway,
-                loadgen_cpu=plan.placement.loadgen,
-                max_batch=plan.max_batch,
-                window=plan.window,
+                engine=plan.wire.shape.engine,
+                poll=plan.wire.shape.poll,
+                gateway_cpu=plan.wire.placement.gateway,
+                loadgen_cpu=plan.wire.placement.loadgen,
+                max_batch=plan.wire.max_batch,
+                window=plan.wire.window,
                 scale=plan.scale,
                 seed=plan.seed,
                 stop_after_failures=plan.stop_after_failures,
@@ -166,7 +162,7 @@ def _sweep_target(
             if gateway is None:
                 log = out / f"gateway-{i}.log"
                 gateway = stack.enter_context(
-                    started(target, plan.shape, log, core=plan.placement.gateway)
+                    started(target, plan.wire.shape, log, core=plan.wire.placement.gateway)
                 )
             step, broken = _step(gateway, target, scenario, order_share, plan, rate, out, progress)
             baseline = low_load_p99([s.typical_p99_ns for s in steps])
@@ -220,10 +216,10 @@ def _step(
         pace=f"rate:{rate:g}",
         warmup=warmup,
         limit=events,
-        max_batch=plan.max_batch,
-        window=plan.window,
-        cpu=plan.placement.loadgen,
-        timeout_s=plan.timeout_s,
+        max_batch=plan.wire.max_batch,
+        window=plan.wire.window,
+        cpu=plan.wire.placement.loadgen,
+        timeout_s=plan.wire.timeout_s,
         interval_ns=interval,
     )
 

@@ -62,6 +62,12 @@ def parse_header(frame: bytes | memoryview) -> Header:
     return Header(wire_kind, count, seq)
 
 
+def seq_of(frame: bytes | memoryview) -> int:
+    """The ``seq`` field of ``frame``, read even when the rest of the header is wrong (an ERROR
+    answer echoes it); 0 for a frame too short to carry one."""
+    return int(HEADER_STRUCT.unpack_from(frame)[4]) if len(frame) >= WIRE_HEADER_SIZE else 0
+
+
 def check_payload(header: Header, payload_len: int) -> None:
     """Raises :class:`WireError` (``BAD_SIZE``) unless the payload length matches ``count``."""
     if header.kind in _RECORD_SIZE:

@@ -14,7 +14,6 @@ from hotpath_asyncio.gateway.session import Session
 from hotpath_format import MetadataError, ScenarioMeta
 from hotpath_format.codes import WireKind, WireReject
 from hotpath_format.wire import (
-    HEADER_STRUCT,
     WIRE_HEADER_SIZE,
     Header,
     WireError,
@@ -22,6 +21,7 @@ from hotpath_format.wire import (
     error_frame,
     parse_header,
     records_frame,
+    seq_of,
     text_frame,
 )
 
@@ -53,8 +53,7 @@ class GatewayProtocol:
             self.totals.reject(exc.code)
             if self.session is not None:
                 self.session.counters.reject(exc.code)
-            seq = HEADER_STRUCT.unpack_from(frame)[4] if len(frame) >= WIRE_HEADER_SIZE else 0
-            return error_frame(seq, exc.code, exc.message)
+            return error_frame(seq_of(frame), exc.code, exc.message)
 
     def _dispatch(self, frame: bytes) -> bytes:
         header = parse_header(frame)
