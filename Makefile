@@ -47,7 +47,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio .
+PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid .
 
 $(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt $(addsuffix /pyproject.toml,$(PY_PROJECTS))
 	$(PY) -m pip install --quiet -r requirements/lock.txt

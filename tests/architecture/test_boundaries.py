@@ -29,6 +29,11 @@ PACKAGES: dict[str, tuple[Path, frozenset[str]]] = {
         REPO / "impls/python/hotpath-asyncio/hotpath_asyncio",
         frozenset({"numpy", "hotpath_format", "zmq"}),
     ),
+    # a hybrid build of the migration phases is made of the two builds, nothing else
+    "hotpath_hybrid": (
+        REPO / "impls/python/hotpath-hybrid/hotpath_hybrid",
+        frozenset({"numpy", "hotpath_format", "hotpath_asyncio", "hotpath_rs"}),
+    ),
     "hotpath_rs": (
         REPO / "impls/rust/hotpath-python/python/hotpath_rs",
         frozenset({"numpy", "hotpath_format"}),
@@ -88,6 +93,7 @@ def test_nothing_under_impls_imports_the_harness() -> None:
     [
         ("impls/python/hotpath-format/pyproject.toml", "hotpath_format"),
         ("impls/python/hotpath-asyncio/pyproject.toml", "hotpath_asyncio"),
+        ("impls/python/hotpath-hybrid/pyproject.toml", "hotpath_hybrid"),
         ("impls/rust/hotpath-python/pyproject.toml", "hotpath_rs"),
         ("harness/rust/hotpath-toolkit/pyproject.toml", "hotpath_toolkit"),
     ],

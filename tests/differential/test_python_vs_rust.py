@@ -1,5 +1,6 @@
 """The strongest test the project has: random event streams, valid and invalid, through the
-Python build and the Rust build (batch and per-event) must give identical report streams."""
+Python build, the Rust build (batch and per-event) and the hybrid builds of the migration
+phases must give identical report streams."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tests.hotpath_asyncio.streams import (
 
 import hotpath_asyncio
 from hotpath_format import EVENT_STRUCT, ScenarioMeta
+from hotpath_hybrid import PythonValidationFront, RustRiskEngine
 from hotpath_lab.shadow import context, describe_report, first_divergence
 
 
@@ -24,11 +26,21 @@ def assert_same(meta: ScenarioMeta, records: np.ndarray) -> np.ndarray:
     python = hotpath_asyncio.replay(meta, records).report_array()
     native = hotpath_rs.replay(meta.to_json(), records)
     engine = hotpath_rs.Engine(meta.to_json())
+    hybrid_risk = RustRiskEngine(meta)
+    hybrid_risk_exec = PythonValidationFront(meta)
     buf = records.view(np.uint8).data
     for i in range(len(records)):
-        engine.on_event(i, *EVENT_STRUCT.unpack_from(buf, i * EVENT_STRUCT.size))
-    ffi = engine.report_array()
-    for name, other in (("rust-native", native), ("rust-ffi", ffi)):
+        fields = EVENT_STRUCT.unpack_from(buf, i * EVENT_STRUCT.size)
+        engine.on_event(i, *fields)
+        hybrid_risk.handle(i, *fields)
+        hybrid_risk_exec.handle(i, *fields)
+    streams = (
+        ("rust-native", native),
+        ("rust-ffi", engine.report_array()),
+        ("hybrid-risk", hybrid_risk.report_array()),
+        ("hybrid-risk-exec", hybrid_risk_exec.report_array()),
+    )
+    for name, other in streams:
         d = first_divergence(python, other)
         if d is not None:
             ctx = context(d, records, python, other)

@@ -49,7 +49,7 @@ def cmd_shadow(args: argparse.Namespace) -> int:
             results.append(replay(build, scenario, progress=progress))
         r = results[-1]
         console.print(
-            f"{b:<12} {len(r.reports):>10,} reports  {r.digest}  ({r.seconds:.2f} s)",
+            f"{b:<17} {len(r.reports):>10,} reports  {r.digest}  ({r.seconds:.2f} s)",
             highlight=False,
         )
     reference = results[0]

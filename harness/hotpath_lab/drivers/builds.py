@@ -14,15 +14,26 @@ from hotpath_lab.drivers.plugin import AnyBuild, Build, Pipeline
 
 
 class PythonPipeline:
-    """The asyncio build: the driver awaits ``OrderGateway.on_event`` for every event."""
+    """The asyncio build: the driver awaits ``OrderGateway.on_event`` for every event.
+
+    ``hybrid_risk``: the engine is phase 1 of the migration, the Python engine with the Rust
+    risk desk (``hotpath_hybrid.RustRiskEngine``), under the same service and stamps.
+    """
 
     asynchronous = True
 
-    def __init__(self, meta: ScenarioMeta, n_events: int, stage_timing: bool) -> None:
+    def __init__(
+        self, meta: ScenarioMeta, n_events: int, stage_timing: bool, hybrid_risk: bool = False
+    ) -> None:
         from hotpath_asyncio import Engine, OrderGateway, StageTimes
 
         self._stages = StageTimes(n_events) if stage_timing else None
-        self._engine = Engine(meta, self._stages)
+        if hybrid_risk:
+            from hotpath_hybrid import RustRiskEngine
+
+            self._engine: Engine = RustRiskEngine(meta, self._stages)
+        else:
+            self._engine = Engine(meta, self._stages)
         self.handle: Callable[..., Any] = OrderGateway(self._engine).on_event
 
     def report_array(self) -> np.ndarray:
@@ -43,6 +54,53 @@ class PythonBuild:
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
     ) -> Pipeline:
         return PythonPipeline(meta, n_events, stage_timing)
+
+
+class HybridRiskBuild:
+    name = "hybrid-risk"
+    description = (
+        "migration phase 1: the Python asyncio build with pre-trade risk in Rust "
+        "(hotpath_hybrid.RustRiskEngine, the Rust risk desk)"
+    )
+
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        return PythonPipeline(meta, n_events, stage_timing, hybrid_risk=True)
+
+
+class HybridRiskExecPipeline:
+    """Phase 2: the asyncio service with static validation in Python, the Rust engine behind."""
+
+    asynchronous = True
+
+    def __init__(
+        self, meta: ScenarioMeta, n_events: int, stage_timing: bool, expected_orders: int = 0
+    ) -> None:
+        from hotpath_asyncio import OrderGateway
+        from hotpath_hybrid import PythonValidationFront
+
+        self._front = PythonValidationFront(meta, n_events if stage_timing else 0, expected_orders)
+        self.handle: Callable[..., Any] = OrderGateway(self._front).on_event
+
+    def report_array(self) -> np.ndarray:
+        return self._front.report_array()
+
+    def stage_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        return self._front.stage_times()
+
+
+class HybridRiskExecBuild:
+    name = "hybrid-risk-exec"
+    description = (
+        "migration phase 2: the Python asyncio service validates (static rules), the Rust "
+        "engine owns the state and runs the rest (hotpath_hybrid.PythonValidationFront)"
+    )
+
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        return HybridRiskExecPipeline(meta, n_events, stage_timing, expected_orders)
 
 
 class RustFfiPipeline:
@@ -127,6 +185,8 @@ class EmptyBuild:
 
 BUILTIN: dict[str, Callable[[], AnyBuild]] = {
     "python": PythonBuild,
+    "hybrid-risk": HybridRiskBuild,
+    "hybrid-risk-exec": HybridRiskExecBuild,
     "rust-ffi": RustFfiBuild,
     "rust-native": NativeBuild,
     "empty": EmptyBuild,

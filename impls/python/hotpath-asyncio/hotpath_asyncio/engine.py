@@ -32,10 +32,11 @@ from hotpath_asyncio.orders import Account
 from hotpath_asyncio.passive import TradeMatcher
 from hotpath_asyncio.reports import Report, ReportLog, digest, to_array
 from hotpath_asyncio.resting import RestingOrders
+from hotpath_asyncio.risk import PreTradeRisk
 from hotpath_asyncio.router import Router
 from hotpath_asyncio.stage_times import StageTimes
 from hotpath_asyncio.validation import Validator
-from hotpath_format import ScenarioMeta
+from hotpath_format import AccountMeta, ScenarioMeta
 
 EventHandler: TypeAlias = Callable[
     [int, int, int, int, int, int, int, int, int, int, int, int], None
@@ -80,16 +81,32 @@ class Engine:
         """The report stream so far, as tuples in ``REPORT_DTYPE`` order without seq/pad."""
         self.books = MarketBooks(n_instruments, n_venues)
         self.resting = RestingOrders(n_instruments, n_venues)
-        self.accounts = [Account(a, n_instruments) for a in meta.accounts]
-        kill_switch = KillSwitch(self.books, self.resting, self._log)
+        self.accounts = [self._new_account(a, n_instruments) for a in meta.accounts]
+        kill_switch = self._new_kill_switch()
         self._validator = Validator(meta, self.books, self.accounts)
         canary = canary_from_env()  # the regression gate's deliberate slowdowns; off by default
-        self._risk = risk_class(canary)(meta, self.books, kill_switch)
+        self._risk = self._new_risk(canary, kill_switch)
         self._execution = execution_class(canary)(
-            self.books, self.resting, Router(self.books, self._log), kill_switch, self._log
+            self.books, self.resting, self._new_router(), kill_switch, self._log
         )
         self._trades = TradeMatcher(self.books, self.resting, self.accounts, kill_switch, self._log)
         self._stamps = stage_times
+
+    # ---- parts --------------------------------------------------------------------------
+    # Called once, by __init__. A hybrid build (hotpath_hybrid) overrides them to hand a
+    # stage's state to another engine; nothing on the hot path goes through them.
+
+    def _new_account(self, meta: AccountMeta, n_instruments: int) -> Account:
+        return Account(meta, n_instruments)
+
+    def _new_kill_switch(self) -> KillSwitch:
+        return KillSwitch(self.books, self.resting, self._log)
+
+    def _new_risk(self, canary: str, kill_switch: KillSwitch) -> PreTradeRisk:
+        return risk_class(canary)(self.meta, self.books, kill_switch)
+
+    def _new_router(self) -> Router:
+        return Router(self.books, self._log)
 
     # ---- results -------------------------------------------------------------------------
 

@@ -8,10 +8,11 @@ handled completely (all its reports emitted) before the coroutine returns.
 from __future__ import annotations
 
 import asyncio
+from typing import Protocol
 
 import numpy as np
 
-from hotpath_asyncio.engine import Engine
+from hotpath_asyncio.engine import Engine, EventHandler
 from hotpath_asyncio.replayer import event_buffer
 from hotpath_asyncio.stage_times import StageTimes
 from hotpath_format import EVENT_STRUCT, ScenarioMeta
@@ -20,12 +21,21 @@ EventFields = tuple[int, int, int, int, int, int, int, int, int, int, int]
 """The eleven ``EVENT_STRUCT`` fields of one record, in record order."""
 
 
+class EventHandling(Protocol):
+    """What a gateway hands events to: the Python engine, or a hybrid build's front."""
+
+    @property
+    def handle(self) -> EventHandler:
+        """``handle(index, *fields)``, as ``Engine.handle``."""
+        ...
+
+
 class OrderGateway:
     """Accepts events on the event loop and hands them to the single-writer engine."""
 
     __slots__ = ("_handle", "engine")
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: EventHandling) -> None:
         self.engine = engine
         self._handle = engine.handle
 
@@ -80,11 +90,12 @@ async def replay_async(
     meta: ScenarioMeta, records: np.ndarray, stage_times: StageTimes | None = None
 ) -> Engine:
     """Drives every record through an ``OrderGateway`` from a coroutine, as fast as it goes."""
-    gateway = OrderGateway(Engine(meta, stage_times))
+    engine = Engine(meta, stage_times)
+    gateway = OrderGateway(engine)
     buf = event_buffer(records)
     on_event = gateway.on_event
     unpack_from = EVENT_STRUCT.unpack_from
     size = EVENT_STRUCT.size
     for index in range(len(records)):
         await on_event(index, *unpack_from(buf, index * size))
-    return gateway.engine
+    return engine

@@ -30,13 +30,17 @@ from hotpath_asyncio.orders import Account
 from hotpath_format import ScenarioMeta
 
 
-class Validator:
-    """Static checks against the metadata plus the account's ids and live orders."""
+class StaticRules:
+    """Rules 1–7: checks against the metadata alone, which read no state.
+
+    They come before every rule that reads state (duplicate id, unknown order, no
+    reference price), so a service can run them in front of an engine that owns that
+    state and keep the contract's first-failure order (the ``hybrid-risk-exec`` build).
+    Each returns 0 or the reason.
+    """
 
     __slots__ = (
-        "_accounts",
         "_band_bps",
-        "_books",
         "_lot_size",
         "_max_order_qty",
         "_max_price",
@@ -46,9 +50,7 @@ class Validator:
         "_tick_size",
     )
 
-    def __init__(self, meta: ScenarioMeta, books: MarketBooks, accounts: list[Account]) -> None:
-        self._books = books
-        self._accounts = accounts
+    def __init__(self, meta: ScenarioMeta) -> None:
         self._n_instruments = len(meta.instruments)
         self._n_accounts = len(meta.accounts)
         self._n_venues = len(meta.venues)
@@ -57,6 +59,63 @@ class Validator:
         self._max_order_qty = [ins.max_order_qty for ins in meta.instruments]
         self._max_price = [ins.max_price for ins in meta.instruments]
         self._band_bps = [ins.band_bps for ins in meta.instruments]
+
+    def new_order_static(
+        self, price: int, qty: int, instrument: int, account: int, side: int, order_type: int,
+        venue: int,
+    ) -> int:  # fmt: skip
+        """Rules 1–7 for a NEW_ORDER (a MARKET order's price is not checked)."""
+        if instrument >= self._n_instruments:
+            return UNKNOWN_INSTRUMENT
+        if account >= self._n_accounts:
+            return UNKNOWN_ACCOUNT
+        if venue >= self._n_venues and venue != VENUE_ANY:
+            return UNKNOWN_VENUE
+        if (side != BUY and side != SELL) or not LIMIT <= order_type <= MARKET:
+            return INVALID_REQUEST
+        if qty <= 0 or qty % self._lot_size[instrument]:
+            return INVALID_QTY
+        if qty > self._max_order_qty[instrument]:
+            return QTY_TOO_LARGE
+        if order_type != MARKET and (
+            price <= 0 or price % self._tick_size[instrument] or price > self._max_price[instrument]
+        ):
+            return INVALID_PRICE
+        return 0
+
+    def cancel_static(self, instrument: int, account: int) -> int:
+        """Rules 1–2 for a CANCEL."""
+        if instrument >= self._n_instruments:
+            return UNKNOWN_INSTRUMENT
+        if account >= self._n_accounts:
+            return UNKNOWN_ACCOUNT
+        return 0
+
+    def replace_static(self, price: int, qty: int, instrument: int, account: int) -> int:
+        """Rules 1–7 for a REPLACE."""
+        if instrument >= self._n_instruments:
+            return UNKNOWN_INSTRUMENT
+        if account >= self._n_accounts:
+            return UNKNOWN_ACCOUNT
+        if qty <= 0 or qty % self._lot_size[instrument]:
+            return INVALID_QTY
+        if qty > self._max_order_qty[instrument]:
+            return QTY_TOO_LARGE
+        if price <= 0 or price % self._tick_size[instrument] or price > self._max_price[instrument]:
+            return INVALID_PRICE
+        return 0
+
+
+class Validator(StaticRules):
+    """The static rules, then those that read the account's ids and live orders and the
+    books (rules 8–10), and the MARKET conversion."""
+
+    __slots__ = ("_accounts", "_books")
+
+    def __init__(self, meta: ScenarioMeta, books: MarketBooks, accounts: list[Account]) -> None:
+        super().__init__(meta)
+        self._books = books
+        self._accounts = accounts
 
     def new_order(
         self,
@@ -70,22 +129,9 @@ class Validator:
         venue: int,
     ) -> int:
         """The order's limit price (> 0; a MARKET's collar) if valid, else ``-reason``."""
-        if instrument >= self._n_instruments:
-            return -UNKNOWN_INSTRUMENT
-        if account >= self._n_accounts:
-            return -UNKNOWN_ACCOUNT
-        if venue >= self._n_venues and venue != VENUE_ANY:
-            return -UNKNOWN_VENUE
-        if (side != BUY and side != SELL) or not LIMIT <= order_type <= MARKET:
-            return -INVALID_REQUEST
-        if qty <= 0 or qty % self._lot_size[instrument]:
-            return -INVALID_QTY
-        if qty > self._max_order_qty[instrument]:
-            return -QTY_TOO_LARGE
-        if order_type != MARKET and (
-            price <= 0 or price % self._tick_size[instrument] or price > self._max_price[instrument]
-        ):
-            return -INVALID_PRICE
+        reason = self.new_order_static(price, qty, instrument, account, side, order_type, venue)
+        if reason:
+            return -reason
         if request_id in self._accounts[account].used_ids:
             return -DUPLICATE_ID
         if order_type == MARKET:
@@ -116,10 +162,9 @@ class Validator:
 
     def cancel(self, request_id: int, orig_id: int, instrument: int, account: int) -> int:
         """0 if the CANCEL is valid, else the reason."""
-        if instrument >= self._n_instruments:
-            return UNKNOWN_INSTRUMENT
-        if account >= self._n_accounts:
-            return UNKNOWN_ACCOUNT
+        reason = self.cancel_static(instrument, account)
+        if reason:
+            return reason
         acct = self._accounts[account]
         if request_id in acct.used_ids:
             return DUPLICATE_ID
@@ -132,16 +177,9 @@ class Validator:
         self, request_id: int, orig_id: int, price: int, qty: int, instrument: int, account: int
     ) -> int:
         """0 if the REPLACE is valid, else the reason."""
-        if instrument >= self._n_instruments:
-            return UNKNOWN_INSTRUMENT
-        if account >= self._n_accounts:
-            return UNKNOWN_ACCOUNT
-        if qty <= 0 or qty % self._lot_size[instrument]:
-            return INVALID_QTY
-        if qty > self._max_order_qty[instrument]:
-            return QTY_TOO_LARGE
-        if price <= 0 or price % self._tick_size[instrument] or price > self._max_price[instrument]:
-            return INVALID_PRICE
+        reason = self.replace_static(price, qty, instrument, account)
+        if reason:
+            return reason
         acct = self._accounts[account]
         if request_id in acct.used_ids:
             return DUPLICATE_ID

@@ -25,6 +25,17 @@ pub enum CoreError {
         /// What is wrong, naming the field.
         message: String,
     },
+    /// An argument of the risk desk names an account, instrument or venue the scenario does
+    /// not have.
+    #[error("{what} {value} is out of range: the scenario has {count}")]
+    OutOfRange {
+        /// What the argument names.
+        what: &'static str,
+        /// The value given.
+        value: u64,
+        /// How many the scenario has.
+        count: usize,
+    },
     /// `HOTPATH_CANARY` holds something other than `off`, `uniform` or `tail`.
     #[error("HOTPATH_CANARY={value:?}: expected off, uniform or tail (docs/gate.md)")]
     Canary {

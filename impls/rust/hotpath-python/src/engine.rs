@@ -2,10 +2,11 @@
 
 use hotpath_core::digest::report_digest;
 use hotpath_core::engine::{Canary, Engine, NoProbe};
-use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
+use hotpath_core::format::{EventRecord, Reason, ReportRecord, ScenarioMeta};
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StageStamps;
 use numpy::{PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
@@ -63,6 +64,40 @@ impl PyEngine {
             }
             None => self.engine.on_event(index, &ev, &mut self.reports, &mut NoProbe),
         }
+    }
+
+    /// Rejects one order request (fields in `EVENT_STRUCT` order) for `reason` without
+    /// handling it: the `hybrid-risk-exec` build validates in Python and hands the engine
+    /// what passed. The REJECT joins this engine's report stream; the id is used.
+    #[allow(clippy::too_many_arguments)]
+    fn reject(
+        &mut self,
+        index: u64,
+        ts: u64,
+        id: u64,
+        orig_id: u64,
+        price: i64,
+        qty: i64,
+        instrument: u16,
+        account: u16,
+        kind: u8,
+        side: u8,
+        order_type: u8,
+        venue: u8,
+        reason: u8,
+    ) -> PyResult<()> {
+        let reason = Reason::from_u8(reason)
+            .ok_or_else(|| PyValueError::new_err(format!("reason {reason} is not a reject reason code")))?;
+        let ev =
+            EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
+        match &mut self.stamps {
+            Some(stamps) => {
+                let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
+                self.engine.reject_request(index, &ev, reason, &mut self.reports, &mut probe);
+            }
+            None => self.engine.reject_request(index, &ev, reason, &mut self.reports, &mut NoProbe),
+        }
+        Ok(())
     }
 
     /// Replays a buffer of event records (a uint8 view of an `EVENT_DTYPE` array) in

@@ -30,6 +30,6 @@ pub fn to_py(err: CoreError) -> PyErr {
         CoreError::Io { .. } => PyOSError::new_err(err.to_string()),
         CoreError::Format(_) => FormatError::new_err(err.to_string()),
         CoreError::Metadata { .. } => MetadataError::new_err(err.to_string()),
-        CoreError::Canary { .. } => PyValueError::new_err(err.to_string()),
+        CoreError::Canary { .. } | CoreError::OutOfRange { .. } => PyValueError::new_err(err.to_string()),
     }
 }

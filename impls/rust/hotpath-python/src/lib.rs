@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod buffers;
 mod contract;
+mod desk;
 mod engine;
 mod error;
 mod replay;
@@ -18,6 +19,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BUILD_PROFILE", build_profile())?;
     error::register(m)?;
     m.add_class::<engine::PyEngine>()?;
+    m.add_class::<desk::PyRiskDesk>()?;
     m.add_function(wrap_pyfunction!(replay::replay, m)?)?;
     m.add_function(wrap_pyfunction!(contract::contract, m)?)?;
     Ok(())

@@ -1,6 +1,7 @@
 //! The loss check and the kill switch it trips: `HALT`, then every live order of the
 //! account cancelled in ascending id. An account trips at most once per session.
 
+use super::risk::loss_gate;
 use super::sink::{Emitter, ReportSink};
 use super::{reports, Engine};
 use crate::format::CancelReason;
@@ -17,8 +18,7 @@ impl Engine {
         instrument: u16,
         em: &mut Emitter<'_, S>,
     ) -> bool {
-        let a = &self.accounts[usize::from(account)];
-        if a.halted || !a.over_loss_limit(a.marks(&self.books).0) {
+        if !loss_gate(&self.accounts[usize::from(account)], &self.books).0 {
             return false;
         }
         self.trip_kill_switch(account, order_id, instrument, em);

@@ -26,6 +26,7 @@ mod accounts;
 mod book;
 pub mod canary;
 mod cash;
+mod desk;
 mod execution;
 mod ids;
 mod killswitch;
@@ -44,6 +45,7 @@ mod tests;
 pub use accounts::{Account, Holding, Throttle};
 pub use canary::Canary;
 pub use cash::Cash;
+pub use desk::{RiskCheck, RiskDesk, Verdict};
 pub use orders::{Order, OrderStatus};
 pub use probe::{NoProbe, StageProbe};
 pub use sink::{CountingSink, DigestSink, ReportSink};
@@ -260,6 +262,25 @@ impl Engine {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Rejects the order request `ev` (event `index`) for `reason` without handling it: for
+    /// a service that validates requests itself and hands the engine the rest of the hot
+    /// path (a hybrid build, `docs/migration.md`). The `REJECT` joins the report stream and
+    /// the id the account's used ids, exactly as the engine's own validation would do it;
+    /// `probe` hears the end of validation.
+    pub fn reject_request<S: ReportSink, P: StageProbe>(
+        &mut self,
+        index: u64,
+        ev: &EventRecord,
+        reason: Reason,
+        sink: &mut S,
+        probe: &mut P,
+    ) {
+        let mut em = Emitter::new(sink, self.last_seq, index);
+        probe.validated();
+        self.reject(ev, reason, &mut em);
+        self.last_seq = em.seq;
     }
 
     /// `REJECT`, and the id joins the account's used ids if the account is known.

@@ -8,22 +8,29 @@ use super::sink::{Emitter, ReportSink};
 use super::{reports, Engine};
 use crate::format::{EventKind, EventRecord, Liquidity, Side};
 
+/// The instrument, venue and side a market-data event updates, if all are known, the price
+/// is positive and the size is at least `min_qty` (one combined test: this runs for every
+/// market-data event). Shared with the risk desk's copy of the books (`desk.rs`).
+#[inline]
+pub(super) fn market_target(
+    ev: &EventRecord,
+    n_instruments: usize,
+    n_venues: usize,
+    min_qty: i64,
+) -> Option<(usize, usize, Side)> {
+    let instrument = usize::from(ev.instrument);
+    let venue = usize::from(ev.venue);
+    let known = (instrument < n_instruments) & (venue < n_venues) & (ev.price > 0) & (ev.qty >= min_qty);
+    match Side::from_u8(ev.side) {
+        Some(side) if known => Some((instrument, venue, side)),
+        _ => None,
+    }
+}
+
 impl Engine {
-    /// The instrument, venue and side a market-data event updates, if all are known, the
-    /// price is positive and the size is at least `min_qty` (one combined test: this runs
-    /// for every market-data event).
     #[inline]
     fn target(&self, ev: &EventRecord, min_qty: i64) -> Option<(usize, usize, Side)> {
-        let instrument = usize::from(ev.instrument);
-        let venue = usize::from(ev.venue);
-        let known = (instrument < self.instruments.len())
-            & (venue < self.n_venues)
-            & (ev.price > 0)
-            & (ev.qty >= min_qty);
-        match Side::from_u8(ev.side) {
-            Some(side) if known => Some((instrument, venue, side)),
-            _ => None,
-        }
+        market_target(ev, self.instruments.len(), self.n_venues, min_qty)
     }
 
     /// The instrument, venue and side a market-data event updates, if the engine uses it:

@@ -14,13 +14,14 @@ import numpy as np
 
 from hotpath_format import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_rs import _native
-from hotpath_rs._native import BUILD_PROFILE, FormatError, MetadataError, __version__
+from hotpath_rs._native import BUILD_PROFILE, FormatError, MetadataError, RiskDesk, __version__
 
 __all__ = [
     "BUILD_PROFILE",
     "Engine",
     "FormatError",
     "MetadataError",
+    "RiskDesk",
     "__version__",
     "contract",
     "replay",
@@ -40,12 +41,14 @@ def _reports(raw: np.ndarray) -> np.ndarray:
 class Engine:
     """The Rust engine, fed one event per call (``on_event``) or a batch (``replay``)."""
 
-    __slots__ = ("_engine", "on_event")
+    __slots__ = ("_engine", "on_event", "reject")
 
     def __init__(self, meta_json: str, stage_events: int = 0, expected_orders: int = 0) -> None:
         self._engine = _native.Engine(meta_json, stage_events, expected_orders)
         # bound directly: no Python frame between the caller and Rust
         self.on_event = self._engine.on_event
+        self.reject = self._engine.reject
+        """``reject(index, *fields, reason)``: a request validated (and refused) elsewhere."""
 
     def replay(self, records: np.ndarray, first_index: int = 0) -> None:
         """Handles ``records`` in place with the GIL released."""

@@ -14,6 +14,7 @@ __all__ = [
     "Engine",
     "FormatError",
     "MetadataError",
+    "RiskDesk",
     "__version__",
     "contract",
     "replay",
@@ -49,6 +50,23 @@ class Engine:
         order_type: int,
         venue: int,
     ) -> None: ...
+    def reject(
+        self,
+        index: int,
+        ts: int,
+        id: int,
+        orig_id: int,
+        price: int,
+        qty: int,
+        instrument: int,
+        account: int,
+        kind: int,
+        side: int,
+        order_type: int,
+        venue: int,
+        reason: int,
+    ) -> None:
+        """Rejects the request for ``reason`` without handling it (a Python-side validation)."""
     def replay(self, records: npt.NDArray[np.uint8], first_index: int = 0) -> None: ...
     def report_bytes(self) -> npt.NDArray[np.uint8]: ...
     def report_count(self) -> int: ...
@@ -56,6 +74,43 @@ class Engine:
     def stage_times(
         self,
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None: ...
+
+@final
+class RiskDesk:
+    """Pre-trade risk on its own (the ``hybrid-risk`` build): the accounts' risk ledger and a
+    copy of the books, fed by the service that owns the orders (docs/migration.md)."""
+
+    def __new__(cls, meta_json: str) -> RiskDesk: ...
+    def book_delta(self, instrument: int, venue: int, side: int, price: int, qty: int) -> None: ...
+    def trade(self, instrument: int, venue: int, side: int, price: int, qty: int) -> None: ...
+    def check(
+        self,
+        account: int,
+        instrument: int,
+        side_code: int,
+        price: int,
+        qty: int,
+        ts: int,
+        new_limit: bool,
+        replacing_qty: int,
+        replacing_price: int,
+    ) -> int:
+        """0: may trade; > 0: the reject reason; -1: the loss check tripped the kill switch
+        (TRADING_HALTED; the caller owes HALT and the mass cancel)."""
+    def loss_check(self, account: int) -> bool: ...
+    def taker_fill(
+        self, account: int, instrument: int, venue: int, side_code: int, price: int, qty: int
+    ) -> None: ...
+    def maker_fill(
+        self, account: int, instrument: int, side_code: int, price: int, qty: int, closed: bool
+    ) -> None: ...
+    def open(self, account: int, instrument: int, side_code: int, price: int, qty: int) -> None: ...
+    def release(
+        self, account: int, instrument: int, side_code: int, price: int, qty: int
+    ) -> None: ...
+    def holding(self, account: int, instrument: int) -> tuple[int, int, int, int, bool] | None:
+        """``(position, open_buy, open_sell, open_orders, halted)``."""
+    def reference(self, instrument: int) -> int | None: ...
 
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]: ...
 def contract() -> dict[str, Any]:

@@ -1,6 +1,7 @@
 //! Scenario tests of the engine, one file per part of `docs/pipeline.md`, on a small
 //! default configuration ([`meta`]) that each test adjusts.
 
+mod desk;
 mod execution;
 mod killswitch;
 mod market_data;
