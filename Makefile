@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -105,6 +105,11 @@ scenario: setup ## Build (or reuse from cache) a scenario file: make scenario SC
 
 bench: setup ## Drive a scenario through every build: make bench SCENARIO=volatility [BUILDS=...] [PACE=...] [SPEED=...]
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(BUILDS) --pace $(PACE) --speed $(SPEED)
+
+MIGRATION_BUILDS := python,hybrid-risk,hybrid-risk-exec,rust-ffi,rust-native
+
+migration: setup ## The migration's phases side by side, with the migration-path view (docs/migration.md): make migration SCENARIO=volatility
+	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(MIGRATION_BUILDS) --pace $(PACE) --speed $(SPEED)
 
 # over the wire the builds are the gateways: BUILDS applies only when given
 WIRE_BUILDS := $(if $(filter command line environment,$(origin BUILDS)),$(BUILDS),wire-rust,wire-python)

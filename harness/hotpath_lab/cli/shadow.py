@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     add_scenario_options(p)
     p.add_argument(
         "--builds",
-        default="python,rust-ffi,rust-native",
+        default="python,hybrid-risk,hybrid-risk-exec,rust-ffi,rust-native",
         help="builds to compare; the first is the reference (default: %(default)s)",
     )
     p.set_defaults(handler=cmd_shadow)

@@ -7,10 +7,12 @@ from pathlib import Path
 
 from hotpath_lab.plots.breakdown import plot_stage_breakdown
 from hotpath_lab.plots.gc import plot_gc_pauses
+from hotpath_lab.plots.migration import plot_migration
 from hotpath_lab.plots.profile import plot_profile_shares
 from hotpath_lab.plots.resources import plot_cpu_memory, plot_throughput
 from hotpath_lab.plots.spectrum import plot_spectrum, plot_stage_spectra
 from hotpath_lab.plots.timeline import plot_latency_over_time
+from hotpath_lab.reporting.migration import phases_in
 from hotpath_lab.reporting.run_data import RunData
 
 PlotFn = Callable[[RunData, Path], Path]
@@ -24,6 +26,7 @@ PLOTS: dict[str, tuple[PlotFn, str]] = {
     "throughput.png": (plot_throughput, "Throughput and CPU per order"),
     "cpu-memory.png": (plot_cpu_memory, "CPU and memory over the run"),
     "profile.png": (plot_profile_shares, "Where the time goes (profile)"),
+    "migration.png": (plot_migration, "The migration path: each phase's latency and cost"),
 }
 
 
@@ -38,6 +41,8 @@ def render_all(data: RunData, out_dir: Path, *, profile: bool | None = None) -> 
     out = {}
     for name, (fn, _title) in PLOTS.items():
         if name == "profile.png" and not want_profile:
+            continue
+        if name == "migration.png" and len(phases_in(data)) < 2:
             continue
         if data.wire and name not in WIRE_PLOTS:
             continue

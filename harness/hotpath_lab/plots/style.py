@@ -27,6 +27,8 @@ SIZE_PX = (WIDTH_PX, HEIGHT_PX)
 
 BUILD_COLOURS = {
     "python": "#3572A5",
+    "hybrid-risk": "#56B4E9",
+    "hybrid-risk-exec": "#009E73",
     "rust-ffi": "#E69F00",
     "rust-native": "#B7410E",
     "wire-python": "#3572A5",

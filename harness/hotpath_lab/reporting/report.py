@@ -26,6 +26,7 @@ from hotpath_lab.reporting.compare import (
     verdict_cells,
     verdicts,
 )
+from hotpath_lab.reporting.migration import migration_section
 from hotpath_lab.reporting.run_data import RunData
 from hotpath_lab.reporting.tail import tail_table
 from hotpath_lab.reporting.wire_report import wire_files, wire_sections
@@ -63,6 +64,7 @@ def write_report(
             _gc_and_tail(data, plots),
             _where_time_goes(data, plots, base),
             _resources(plots),
+            migration_section(data, lambda name: _img(plots, name)),
         ]
     sections = [
         _header(data),
