@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 from hotpath_rs import Engine as RustEngine
 
+from hotpath_asyncio.book import MarketBooks
 from hotpath_asyncio.codes import EV_CANCEL, EV_NEW_ORDER, EV_REPLACE
-from hotpath_asyncio.validation import StaticRules
+from hotpath_asyncio.validation import Validator
 from hotpath_format import ScenarioMeta
 
 
@@ -27,10 +28,14 @@ class PythonValidationFront:
         self._engine = RustEngine(meta.to_json(), stage_events, expected_orders)
         self._on_event = self._engine.on_event
         self._reject = self._engine.reject
-        rules = StaticRules(meta)
-        self._new = rules.new_order_static
-        self._cancel = rules.cancel_static
-        self._replace = rules.replace_static
+        # The Python build's validator, stopping after the static rules: it never reads the
+        # (empty) books and accounts it is given.
+        rules = Validator(
+            meta, MarketBooks(len(meta.instruments), len(meta.venues)), [], static_only=True
+        )
+        self._new = rules.new_order
+        self._cancel = rules.cancel
+        self._replace = rules.replace
 
     def handle(
         self,
@@ -49,11 +54,13 @@ class PythonValidationFront:
     ) -> None:
         """One event, fields in ``EVENT_STRUCT`` order (as ``Engine.handle``)."""
         if kind == EV_NEW_ORDER:
-            reason = self._new(price, qty, instrument, account, side, order_type, venue)
+            reason = -self._new(
+                request_id, price, qty, instrument, account, side, order_type, venue
+            )
         elif kind == EV_CANCEL:
-            reason = self._cancel(instrument, account)
+            reason = self._cancel(request_id, orig_id, instrument, account)
         elif kind == EV_REPLACE:
-            reason = self._replace(price, qty, instrument, account)
+            reason = self._replace(request_id, orig_id, price, qty, instrument, account)
         else:
             reason = 0  # market data (and unknown kinds, which the engine ignores)
         if reason:
