@@ -5,7 +5,8 @@ A sample is charged to one *owner*, looked up from the leaf towards the root:
 1. a garbage-collector frame anywhere in the stack → ``garbage collector`` (a collection
    runs inside whichever allocation triggered it; the pause is the collector's, not the
    allocating function's);
-2. else the innermost engine frame (``hotpath_asyncio`` or ``hotpath_core``) → that engine
+2. else the innermost engine frame (``hotpath_asyncio``, ``hotpath_hybrid`` or
+   ``hotpath_core``) → that engine
    module (``book``, ``risk``, ...), so a dict lookup or a ``Vec`` method called by the risk
    check counts as risk;
 3. else the innermost FFI frame (PyO3, rust-numpy, ``hotpath_rs``, ``hotpath_toolkit``) →

@@ -36,7 +36,9 @@ from hotpath_lab.profiling.speedscope import speedscope_json
 from hotpath_lab.profiling.stacks import focus_on_replays, parse_collapsed, to_collapsed
 
 Progress = Callable[[str, str, int, int], None]
-RUST_BUILDS = ("rust-ffi", "rust-native")
+EXTENSION_BUILDS = ("hybrid-risk", "hybrid-risk-exec", "rust-ffi", "rust-native")
+"""The builds that run code of the ``hotpath_rs`` extension: profiled against its profiling
+copy (symbols kept), so that their Rust frames have names."""
 
 
 class ProfileError(RuntimeError):
@@ -204,7 +206,7 @@ def profile_builds(
     site: Path | None = None
     note = None
     settings = options.profile or ProfileSettings()
-    if settings.extension == "profiling" and any(b in RUST_BUILDS for b in builds):
+    if settings.extension == "profiling" and any(b in EXTENSION_BUILDS for b in builds):
         try:
             site = profiling_extension()
         except ExtensionBuildError as exc:
@@ -227,7 +229,7 @@ def profile_builds(
                 out_dir,
                 options,
                 spec=spec,
-                extension_site=site if build in RUST_BUILDS else None,
+                extension_site=site if build in EXTENSION_BUILDS else None,
             )
         except ProfileError as exc:
             # the timed results are complete and worth keeping; the report shows the error

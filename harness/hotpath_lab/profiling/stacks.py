@@ -94,6 +94,9 @@ _BINDINGS_RUST = (
     "numpy::",
 )
 _BINDINGS_PYTHON = ("hotpath_rs/", "hotpath_toolkit/")
+_ENGINE_PYTHON = ("hotpath_asyncio/", "hotpath_hybrid/")
+"""The Python build, and the hybrid builds' Python side (their modules: ``desk_parts``,
+``risk_engine``, ``front``)."""
 # The core's timing helpers (the clock, the stage-stamp probe, pre-faulted buffers) live in
 # ``hotpath_core`` because the rust-ffi build needs them, but they measure, they are not the
 # engine: called by the native loop they are the driver's. Called from inside the engine (a
@@ -127,7 +130,7 @@ def parse_frame(text: str) -> Frame:
 
 
 def classify(name: str, file: str) -> Category:
-    if file.startswith("hotpath_asyncio/") or "/hotpath_asyncio/" in file:
+    if any(file.startswith(p) or f"/{p}" in file for p in _ENGINE_PYTHON):
         return Category.ENGINE_PYTHON
     if name.startswith(_MEASURING_CORE):
         return Category.HARNESS

@@ -18,6 +18,8 @@ NATIVE_RUN = "native_run (hotpath_toolkit/__init__.py:80)"
     ("frame", "module"),
     [
         ("PreTradeRisk.check (hotpath_asyncio/risk.py:40)", "risk"),
+        ("DeskRisk.check (hotpath_hybrid/desk_parts.py:120)", "desk_parts"),
+        ("hotpath_core::engine::desk::RiskDesk::check::h0123456789abcdef (desk.rs:100)", "desk"),
         ("hotpath_core::engine::book::Books::set_level::h0123456789abcdef (book.rs:1)", "book"),
         ("hotpath_core::engine::execution::_$LT$impl$u20$hotpath_core..engine..Engine$GT$"
          "::rest::he267729668207c2b (execution.rs:176)", "execution"),
