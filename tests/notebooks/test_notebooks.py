@@ -25,6 +25,10 @@ KEY_CELLS: dict[str, dict[str, tuple[str, ...]]] = {
         "tail-table": ("collections", "slowest 1% in pause", "tail_in_paused_share"),
         "interval-pauses": ("interval", "p99", "pauses"),
     },
+    "migration_path.ipynb": {
+        "phase-percentiles": ("phase", "p99 µs", "p99 low µs", "p99 high µs", "CPU/order µs"),
+        "step-ratios": ("python → rust-ffi", "rust-ffi → rust-native", "p99 ×", "measurable"),
+    },
     "stage_breakdown.ipynb": {
         "stage-p50": ("validation", "risk", "execution"),
         "stage-p99": ("validation", "risk", "execution"),
@@ -65,7 +69,7 @@ def test_notebook_runs_and_its_key_cells_show_the_tables(
         text = output_text(by_tag[tag])
         for word in expected:
             assert word in text, (name, tag, word, text[:500])
-        if tag not in ("p99-ratio", "stage-contributions", "interval-pauses"):
+        if tag not in ("p99-ratio", "stage-contributions", "interval-pauses", "step-ratios"):
             for build in BUILDS:
                 assert build in text, (name, tag, build)
 
