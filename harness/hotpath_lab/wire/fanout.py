@@ -13,6 +13,7 @@ latencies measured here include the tee's own time and are not the gateways' fig
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,8 +133,12 @@ def play(lanes: list[Lane], on_answer: AnswerCallback, *, window: int = DEFAULT_
             return True
         timeout_s = min(lane.link.timeout_s for lane in waiting)
         ready = dict(poller.poll(int(timeout_s * 1000)))
-        if not ready:
-            names = ", ".join(f"{x.name} (frame {answered[x.name] + 1})" for x in waiting)
+        # a lane silent past its timeout fails even while the others keep answering
+        now = time.monotonic_ns()
+        stuck = [x for x in waiting
+                 if now - int(x.sent_ns[answered[x.name]]) > x.link.timeout_s * 1e9]  # fmt: skip
+        if stuck:
+            names = ", ".join(f"{x.name} (frame {answered[x.name] + 1})" for x in stuck)
             raise GatewayFailed(f"no answer within {timeout_s:g} s from {names}")
         for socket in ready:
             lane = by_socket[socket]
