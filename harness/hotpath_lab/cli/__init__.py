@@ -12,7 +12,17 @@ import sys
 from collections.abc import Sequence
 
 from hotpath_lab import __version__
-from hotpath_lab.cli import bench, gate, gateway, results, run, scenario, shadow, sweep
+from hotpath_lab.cli import (
+    bench,
+    canary,
+    gate,
+    gateway,
+    results,
+    run,
+    scenario,
+    shadow,
+    sweep,
+)
 from hotpath_lab.cli.common import (
     EXIT_BUILD_FAILED,
     EXIT_INPUT,
@@ -25,7 +35,7 @@ from hotpath_lab.drivers.plugin import BuildFailed, BuildSpecError
 
 EPILOG = """exit codes:
   0    success
-  1    a check failed (builds disagree; hotpath gate: a regression)
+  1    a check failed (builds disagree; hotpath gate: a regression; hotpath canary: a guard)
   2    bad usage or options, including a build that cannot be loaded
   3    bad input: missing or corrupt scenario file, manifest or capture
   4    a build crashed (one line; --debug shows its traceback)
@@ -52,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     shadow.register(sub)
     bench.register(sub)
     sweep.register(sub)
+    canary.register(sub)
     gateway.register(sub)
     results.register(sub)
     gate.register(sub)

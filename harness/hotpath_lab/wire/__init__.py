@@ -14,5 +14,11 @@ generator ``hotpath-loadgen``, beside the machine's floors.
 ``figures``         multiples of the floors, Python ÷ Rust
 ``bench``           ``hotpath bench --mode wire``: one run folder
 ``sustain``         the sustained-rate rule; ``sweep``: ``hotpath sweep``
+``client``          a pyzmq DEALER session with one gateway (the Python tools' client)
+``fanout``          one stream to several gateways, each answer seen as it arrives
+``tee``             ``hotpath shadow --wire``: two gateways compared live
+``partition``       the canary's routing: accounts to old or new, market data to both
+``perturb``         the testing aid that alters one event of a candidate's copy
+``canary``          ``hotpath canary``; ``canary_model``, ``canary_report``: its files
 ==================  ==========================================================
 """
