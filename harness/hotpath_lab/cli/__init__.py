@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from hotpath_lab import __version__
-from hotpath_lab.cli import bench, gate, gateway, results, run, scenario, shadow, sweep
+from hotpath_lab.cli import bench, gate, gateway, gil, results, run, scenario, shadow, sweep
 from hotpath_lab.cli.common import (
     EXIT_BUILD_FAILED,
     EXIT_INPUT,
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     shadow.register(sub)
     bench.register(sub)
     sweep.register(sub)
+    gil.register(sub)
     gateway.register(sub)
     results.register(sub)
     gate.register(sub)

@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod buffers;
+mod concurrent;
 mod contract;
 mod engine;
 mod error;
@@ -20,6 +21,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<engine::PyEngine>()?;
     m.add_function(wrap_pyfunction!(replay::replay, m)?)?;
     m.add_function(wrap_pyfunction!(contract::contract, m)?)?;
+    m.add_class::<concurrent::PyDetachedEngine>()?;
+    m.add_function(wrap_pyfunction!(concurrent::replay_threads, m)?)?;
     Ok(())
 }
 

@@ -11,12 +11,14 @@ import numpy.typing as npt
 
 __all__ = [
     "BUILD_PROFILE",
+    "DetachedEngine",
     "Engine",
     "FormatError",
     "MetadataError",
     "__version__",
     "contract",
     "replay",
+    "replay_threads",
 ]
 
 __version__: str
@@ -58,6 +60,39 @@ class Engine:
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None: ...
 
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]: ...
+
+@final
+class DetachedEngine:
+    """The engine fed one event per call from a Python thread, the GIL released around the
+    engine's work (the GIL experiment, docs/gil.md)."""
+
+    def __new__(cls, meta_json: str, expected_orders: int = 0) -> DetachedEngine: ...
+    def on_event(
+        self,
+        index: int,
+        ts: int,
+        id: int,
+        orig_id: int,
+        price: int,
+        qty: int,
+        instrument: int,
+        account: int,
+        kind: int,
+        side: int,
+        order_type: int,
+        venue: int,
+    ) -> None: ...
+    def report_count(self) -> int: ...
+    def digest(self) -> str: ...
+
+def replay_threads(
+    meta_json: str, workers: list[list[npt.NDArray[np.uint8]]]
+) -> list[tuple[int, int, list[str], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]]:
+    """One ``std::thread`` per worker, all started together, the GIL released: each replays
+    its shards through fresh engines. Per worker ``(started_ns, finished_ns, digests,
+    order_start, order_end)``: CLOCK_MONOTONIC ns, the shards' report digests in the order
+    given, and the stamps around every order request's handling."""
+
 def contract() -> dict[str, Any]:
     """The record contract read from ``hotpath_core::format``: ``records`` (``event`` and
     ``report``: ``size`` and ``fields`` as ``(name, offset, size, kind)`` with numpy's kind
