@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from typing import Any
 
@@ -83,6 +84,7 @@ def cmd_gil(args: argparse.Namespace) -> int:
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
     cores = available_cores()
     started_at = time.time()
+    load_average = os.getloadavg()
 
     def progress(mode: str, k: int) -> None:
         console_err.print(f"K={k:<3} {mode} …", highlight=False)
@@ -101,6 +103,7 @@ def cmd_gil(args: argparse.Namespace) -> int:
         scale=args.scale,
         seed=args.seed,
         started_at=started_at,
+        load_average=load_average,
     )
     run = load_gil_run(folder)
     render_gil(run)
@@ -127,7 +130,9 @@ def render_gil(run: GilRun) -> None:
         title_justify="left",
         show_edge=False,
     )
-    for col in ("mode", "K", "orders/s", "events/s", "speed-up", "p50", "p99", "p99.9", "max"):
+    cols = ("mode", "K", "orders/s", "events/s", "speed-up", "cores busy", "p50", "p99", "p99.9",
+            "max")  # fmt: skip
+    for col in cols:
         table.add_column(col, justify="left" if col == "mode" else "right")
     for p in sorted(run.points, key=lambda p: (run.settings.modes.index(p.mode), p.concurrency)):
         lat = p.order_latency_ns
@@ -137,6 +142,7 @@ def render_gil(run: GilRun) -> None:
             units.count(p.orders_per_s),
             units.count(p.events_per_s),
             units.ratio(p.speedup),
+            f"{p.cores_busy:.2f}",
             units.latency(lat.p50),
             units.latency(lat.p99),
             units.latency(lat.p999),
@@ -145,3 +151,10 @@ def render_gil(run: GilRun) -> None:
     console.print(table)
     if any(p.concurrency > run.settings.cores for p in run.points):
         console.print("* more workers than cores", highlight=False)
+    load = run.settings.load_average[0]
+    if load > 0.5:
+        console.print(
+            f"load average {load:.2f} when the run started: other work shared the cores, "
+            "so scaling is understated",
+            highlight=False,
+        )

@@ -9,6 +9,7 @@ digest must be the same in every mode and equal to a plain single-engine replay 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -45,6 +46,9 @@ class Point:
     orders: int
     events: int
     order_latency: LatencySummary
+    cores_busy: float
+    """Process CPU time over elapsed time across the whole mode run (engine set-up
+    included): how many cores the workers kept busy. The GIL holds Python threads to 1."""
     mismatched_shards: tuple[int, ...]
     """Accounts whose shard digest differs from the plain replay's."""
 
@@ -95,11 +99,16 @@ def run_experiment(
         for mode in modes:
             if progress is not None:
                 progress(mode, k)
-            points.append(_point(run_mode(mode, scenario.meta, workers), shards, reference))
+            cpu0, t0 = time.process_time_ns(), time.perf_counter_ns()
+            run = run_mode(mode, scenario.meta, workers)
+            busy = (time.process_time_ns() - cpu0) / max(time.perf_counter_ns() - t0, 1)
+            points.append(_point(run, busy, shards, reference))
     return Experiment(shards, reference, levels, points)
 
 
-def _point(run: ModeRun, shards: Sequence[Shard], reference: dict[int, str]) -> Point:
+def _point(
+    run: ModeRun, cores_busy: float, shards: Sequence[Shard], reference: dict[int, str]
+) -> Point:
     from hotpath_toolkit import summarize_gaps
 
     mismatched = tuple(a for a, d in sorted(run.digests.items()) if reference[a] != d)
@@ -111,5 +120,6 @@ def _point(run: ModeRun, shards: Sequence[Shard], reference: dict[int, str]) -> 
         orders=sum(s.order_requests for s in shards),
         events=sum(s.events for s in shards),
         order_latency=LatencySummary(**summarize_gaps(run.order_end, run.order_start)),
+        cores_busy=cores_busy,
         mismatched_shards=tuple(sorted(set(mismatched + missing))),
     )

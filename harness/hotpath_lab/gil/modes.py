@@ -14,6 +14,9 @@ experiment, and an order's latency is the service time of its call, queueing exc
 - ``rust-from-python-threads``: one Python thread per worker, each calling its own
   ``hotpath_rs.DetachedEngine.on_event`` once per event, the GIL released around the engine's
   work.
+- ``rust-from-python-batched``: the same, but one ``DetachedEngine.replay_batch`` call per
+  ``BATCH_EVENTS`` events, the GIL released once per batch; the orders are stamped in Rust,
+  so their latency leaves out the wait for the GIL (it shows in throughput instead).
 - ``rust-threads``: one ``std::thread`` per worker, started from one call
   (``hotpath_rs.replay_threads``), no Python in the loop.
 """
@@ -32,8 +35,18 @@ import numpy as np
 from hotpath_format import EVENT_STRUCT, ScenarioMeta, order_capacity
 from hotpath_lab.gil.shards import Shard, is_order_request
 
-MODES: tuple[str, ...] = ("python-threads", "asyncio", "rust-from-python-threads", "rust-threads")
+MODES: tuple[str, ...] = (
+    "python-threads",
+    "asyncio",
+    "rust-from-python-threads",
+    "rust-from-python-batched",
+    "rust-threads",
+)
 """Every mode, in the order the experiment runs and reports them."""
+
+BATCH_EVENTS = 256
+"""Events per ``replay_batch`` call: about 40 µs of engine work on volatility, so that the
+Python side of a call (about 1 µs, GIL held) is a small share of it."""
 
 ASYNCIO_YIELD_EVERY = 64
 """Events an asyncio task handles between ``await asyncio.sleep(0)``: often enough that the
@@ -99,9 +112,11 @@ def detached_rust_engine(
 def run_mode(mode: str, meta: ScenarioMeta, workers: Sequence[Sequence[Shard]]) -> ModeRun:
     """Drives ``workers[k]``'s shards by worker ``k`` in the way ``mode`` names."""
     if mode == "python-threads":
-        runs = _on_python_threads(meta, workers, python_engine)
+        runs = _on_python_threads(meta, workers, _per_event(python_engine))
     elif mode == "rust-from-python-threads":
-        runs = _on_python_threads(meta, workers, detached_rust_engine)
+        runs = _on_python_threads(meta, workers, _per_event(detached_rust_engine))
+    elif mode == "rust-from-python-batched":
+        runs = _on_python_threads(meta, workers, _batched_rust)
     elif mode == "asyncio":
         runs = asyncio.run(_on_event_loop(meta, workers))
     elif mode == "rust-threads":
@@ -127,8 +142,13 @@ def _collect(mode: str, workers: Sequence[Sequence[Shard]], runs: list[WorkerRun
     )
 
 
+WorkerBody = Callable[[ScenarioMeta, Sequence[Shard], threading.Barrier, WorkerRun], None]
+"""Prepares a worker's engines, waits at the common start, then drives and stamps its shards
+into the ``WorkerRun``."""
+
+
 def _on_python_threads(
-    meta: ScenarioMeta, workers: Sequence[Sequence[Shard]], factory: EngineFactory
+    meta: ScenarioMeta, workers: Sequence[Sequence[Shard]], body: WorkerBody
 ) -> list[WorkerRun]:
     """One thread per worker, all released by one barrier; a worker's error is re-raised."""
     start = threading.Barrier(len(workers))
@@ -137,26 +157,7 @@ def _on_python_threads(
 
     def work(shards: Sequence[Shard], run: WorkerRun) -> None:
         try:
-            # engines and request flags made before the common start: the timed loop only
-            # decodes, calls and stamps
-            prepared = [(factory(meta, s), is_order_request(s.records).tolist(), s) for s in shards]
-            start.wait()
-            run.started_ns = time.perf_counter_ns()
-            clock = time.perf_counter_ns
-            starts: list[int] = []
-            ends: list[int] = []
-            for (engine, handle), flags, shard in prepared:
-                rows = EVENT_STRUCT.iter_unpack(shard.records.data.cast("B"))
-                for index, (fields, is_request) in enumerate(zip(rows, flags, strict=True)):
-                    if is_request:
-                        starts.append(clock())
-                        handle(index, *fields)
-                        ends.append(clock())
-                    else:
-                        handle(index, *fields)
-                run.digests.append(engine.digest())
-            run.finished_ns = time.perf_counter_ns()
-            run.stamped(starts, ends)
+            body(meta, shards, start, run)
         except BaseException as exc:
             errors.append(exc)
             start.abort()
@@ -173,6 +174,64 @@ def _on_python_threads(
     if real or errors:
         raise (real or errors)[0]
     return runs
+
+
+def _per_event(factory: EngineFactory) -> WorkerBody:
+    """A worker calling its engines once per event, stamping around each order request."""
+
+    def body(
+        meta: ScenarioMeta, shards: Sequence[Shard], start: threading.Barrier, run: WorkerRun
+    ) -> None:
+        # engines and request flags made before the common start: the timed loop only
+        # decodes, calls and stamps
+        prepared = [(factory(meta, s), is_order_request(s.records).tolist(), s) for s in shards]
+        start.wait()
+        run.started_ns = time.perf_counter_ns()
+        clock = time.perf_counter_ns
+        starts: list[int] = []
+        ends: list[int] = []
+        for (engine, handle), flags, shard in prepared:
+            rows = EVENT_STRUCT.iter_unpack(shard.records.data.cast("B"))
+            for index, (fields, is_request) in enumerate(zip(rows, flags, strict=True)):
+                if is_request:
+                    starts.append(clock())
+                    handle(index, *fields)
+                    ends.append(clock())
+                else:
+                    handle(index, *fields)
+            run.digests.append(engine.digest())
+        run.finished_ns = time.perf_counter_ns()
+        run.stamped(starts, ends)
+
+    return body
+
+
+def _batched_rust(
+    meta: ScenarioMeta, shards: Sequence[Shard], start: threading.Barrier, run: WorkerRun
+) -> None:
+    """A worker handing its Rust engines ``BATCH_EVENTS`` events per call."""
+    import hotpath_rs
+
+    meta_json = meta.to_json()
+    size = EVENT_STRUCT.size
+    prepared = [
+        (
+            hotpath_rs.DetachedEngine(meta_json, order_capacity(s.records)),
+            s.records.view(np.uint8),
+            s.events,
+        )
+        for s in shards
+    ]
+    start.wait()
+    run.started_ns = time.perf_counter_ns()
+    for engine, raw, n in prepared:
+        for first in range(0, n, BATCH_EVENTS):
+            engine.replay_batch(raw[first * size : (first + BATCH_EVENTS) * size], first)
+        run.digests.append(engine.digest())
+    run.finished_ns = time.perf_counter_ns()
+    stamps = [engine.order_stamps() for engine, _raw, _n in prepared]
+    run.order_start = np.concatenate([s for s, _e in stamps])
+    run.order_end = np.concatenate([e for _s, e in stamps])
 
 
 async def _on_event_loop(meta: ScenarioMeta, workers: Sequence[Sequence[Shard]]) -> list[WorkerRun]:

@@ -42,6 +42,9 @@ class GilSettings:
     asyncio_yield_every: int = field(metadata=doc("events between an asyncio task's yields"))
     scale: float
     seed: int | None
+    load_average: tuple[float, ...] = field(
+        metadata=doc("os.getloadavg() when the run started: others' load on a shared machine")
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,6 +65,9 @@ class GilPoint:
     speedup: float = field(metadata=doc("orders_per_s over the same mode's at K = 1"))
     order_latency_ns: LatencySummary = field(
         metadata=doc("service time of each order request's call, closed loop")
+    )
+    cores_busy: float = field(
+        metadata=doc("process CPU time / elapsed over the mode's run: cores the workers used")
     )
     mismatched_shards: tuple[int, ...] = field(
         metadata=doc("accounts whose shard digest differs from the plain replay's (none = agree)")
@@ -106,6 +112,7 @@ def _gil_point(p: Point, base: float | None) -> GilPoint:
         events_per_s=p.events_per_s,
         speedup=p.orders_per_s / base if base else 0.0,
         order_latency_ns=p.order_latency,
+        cores_busy=p.cores_busy,
         mismatched_shards=p.mismatched_shards,
     )
 
@@ -116,6 +123,7 @@ def table_markdown(run: GilRun) -> str:
         f"# GIL experiment: {run.scenario.name}",
         "",
         f"{run.environment.cpu_model}, {run.settings.cores} cores available; "
+        f"load average {run.settings.load_average[0]:.2f} at the start; "
         f"git {run.environment.git.short}; {run.run_id}. Closed loop: throughput over the "
         "wall time of all workers, latency = service time of each order request's call "
         "(docs/gil.md).",
@@ -130,7 +138,7 @@ def table_markdown(run: GilRun) -> str:
         lines.append(
             f"| {p.mode} | {p.concurrency}{over} | {units.count(p.orders_per_s)} "
             f"| {units.count(p.events_per_s)} | {units.ratio(p.speedup)} "
-            f"| {units.latency(lat.p50)} | {units.latency(lat.p99)} "
+            f"| {p.cores_busy:.2f} | {units.latency(lat.p50)} | {units.latency(lat.p99)} "
             f"| {units.latency(lat.p999)} | {units.latency(lat.max)} | {agree} |"
         )
     lines += ["", "Shards (all market data plus one account's order requests):", ""]
@@ -153,6 +161,7 @@ def write_gil_run(
     scale: float,
     seed: int | None,
     started_at: float,
+    load_average: tuple[float, float, float],
 ) -> Path:
     """Writes the run folder atomically; returns it."""
     env = environment.collect()
@@ -177,6 +186,7 @@ def write_gil_run(
             asyncio_yield_every=ASYNCIO_YIELD_EVERY,
             scale=scale,
             seed=seed,
+            load_average=load_average,
         ),
         shards=tuple(
             GilShard(

@@ -1,6 +1,6 @@
 //! The GIL experiment's Rust side (`docs/gil.md`): the engine driven by several Python
-//! threads with the GIL released around each event (`DetachedEngine`), and by several Rust
-//! threads started from one call (`replay_threads`). The engine logic stays in the core;
+//! threads with the GIL released around each event or each batch (`DetachedEngine`), and by
+//! several Rust threads started from one call (`replay_threads`). The engine logic stays in the core;
 //! this file converts arguments, releases the GIL, spawns threads and stamps order
 //! requests on the lab's monotonic clock (the engine never reads it).
 
@@ -26,12 +26,47 @@ fn session_engine(meta_json: &str) -> PyResult<Engine> {
     Ok(engine)
 }
 
-/// The Rust engine fed one event per call from a Python thread, the GIL released for the
-/// engine's work so that other Python threads run meanwhile.
+/// The Rust engine fed from a Python thread, one event or one batch per call, the GIL
+/// released for the engine's work so that other Python threads run meanwhile.
 #[pyclass(name = "DetachedEngine", module = "hotpath_rs._native")]
 pub struct PyDetachedEngine {
     engine: Engine,
     reports: Vec<ReportRecord>,
+    /// Stamps around each order request handled by `replay_batch`, in the order handled.
+    stamps: OrderStamps,
+}
+
+/// Start and end stamps around each order request's handling.
+#[derive(Debug, Default)]
+struct OrderStamps {
+    start: Vec<u64>,
+    end: Vec<u64>,
+}
+
+impl OrderStamps {
+    fn with_capacity(n: usize) -> Self {
+        OrderStamps { start: Vec::with_capacity(n), end: Vec::with_capacity(n) }
+    }
+
+    /// Handles `events` (indexes from `first_index`), stamping around each order request.
+    fn replay(
+        &mut self,
+        engine: &mut Engine,
+        first_index: u64,
+        events: &[EventRecord],
+        reports: &mut Vec<ReportRecord>,
+    ) {
+        for (i, ev) in events.iter().enumerate() {
+            let index = first_index + i as u64;
+            if ev.is_request() {
+                self.start.push(monotonic_ns());
+                engine.handle(index, ev, reports);
+                self.end.push(monotonic_ns());
+            } else {
+                engine.handle(index, ev, reports);
+            }
+        }
+    }
 }
 
 #[pymethods]
@@ -43,7 +78,11 @@ impl PyDetachedEngine {
     fn new(meta_json: &str, expected_orders: usize) -> PyResult<Self> {
         let mut engine = session_engine(meta_json)?;
         engine.reserve_orders(expected_orders);
-        Ok(PyDetachedEngine { engine, reports: Vec::with_capacity(2 * expected_orders) })
+        Ok(PyDetachedEngine {
+            engine,
+            reports: Vec::with_capacity(2 * expected_orders),
+            stamps: OrderStamps::with_capacity(expected_orders),
+        })
     }
 
     /// Handles one event given as its record fields (`EVENT_STRUCT` order) with the GIL
@@ -69,6 +108,28 @@ impl PyDetachedEngine {
             EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
         let (engine, reports) = (&mut self.engine, &mut self.reports);
         py.detach(|| engine.handle(index, &ev, reports));
+    }
+
+    /// Handles a batch of event records (a uint8 view of an `EVENT_DTYPE` array) with the
+    /// GIL released once for the whole batch, event indexes from `first_index`; stamps each
+    /// order request's handling (`order_stamps`).
+    #[pyo3(signature = (records, first_index = 0))]
+    fn replay_batch(
+        &mut self,
+        py: Python<'_>,
+        records: PyReadonlyArray1<'_, u8>,
+        first_index: u64,
+    ) -> PyResult<()> {
+        let evs = events(&records)?;
+        let (engine, reports, stamps) = (&mut self.engine, &mut self.reports, &mut self.stamps);
+        py.detach(|| stamps.replay(engine, first_index, evs, reports));
+        Ok(())
+    }
+
+    /// `(start, end)` stamps (uint64 ns of CLOCK_MONOTONIC) around each order request
+    /// `replay_batch` handled so far.
+    fn order_stamps<'py>(&self, py: Python<'py>) -> (Bound<'py, PyArray1<u64>>, Bound<'py, PyArray1<u64>>) {
+        (u64s_to_numpy(py, self.stamps.start.clone()), u64s_to_numpy(py, self.stamps.end.clone()))
     }
 
     /// Number of reports so far.
@@ -99,26 +160,18 @@ struct WorkerRun {
 fn replay_worker(template: &Engine, shards: &[&[EventRecord]], start: &Barrier) -> WorkerRun {
     let requests: usize = shards.iter().map(|s| s.iter().filter(|ev| ev.is_request()).count()).sum();
     // allocated before the common start: the timed loop only writes
-    let mut order_start = Vec::with_capacity(requests);
-    let mut order_end = Vec::with_capacity(requests);
+    let mut stamps = OrderStamps::with_capacity(requests);
     let mut digests = Vec::with_capacity(shards.len());
     start.wait();
     let started_ns = monotonic_ns();
     for shard in shards {
         let mut engine = template.clone();
         let mut reports: Vec<ReportRecord> = Vec::with_capacity(shard.len() / 2 + 16);
-        for (i, ev) in shard.iter().enumerate() {
-            if ev.is_request() {
-                order_start.push(monotonic_ns());
-                engine.handle(i as u64, ev, &mut reports);
-                order_end.push(monotonic_ns());
-            } else {
-                engine.handle(i as u64, ev, &mut reports);
-            }
-        }
+        stamps.replay(&mut engine, 0, shard, &mut reports);
         digests.push(report_digest(&reports));
     }
-    WorkerRun { started_ns, finished_ns: monotonic_ns(), digests, order_start, order_end }
+    let finished_ns = monotonic_ns();
+    WorkerRun { started_ns, finished_ns, digests, order_start: stamps.start, order_end: stamps.end }
 }
 
 /// Runs one `replay_worker` per element of `workers` on its own thread, all started

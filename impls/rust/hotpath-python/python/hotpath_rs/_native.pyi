@@ -63,8 +63,8 @@ def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uin
 
 @final
 class DetachedEngine:
-    """The engine fed one event per call from a Python thread, the GIL released around the
-    engine's work (the GIL experiment, docs/gil.md)."""
+    """The engine fed from a Python thread, one event or one batch per call, the GIL released
+    around the engine's work (the GIL experiment, docs/gil.md)."""
 
     def __new__(cls, meta_json: str, expected_orders: int = 0) -> DetachedEngine: ...
     def on_event(
@@ -82,6 +82,10 @@ class DetachedEngine:
         order_type: int,
         venue: int,
     ) -> None: ...
+    def replay_batch(self, records: npt.NDArray[np.uint8], first_index: int = 0) -> None:
+        """A batch of records with the GIL released once, each order request stamped."""
+    def order_stamps(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """``(start, end)`` ns around each order request ``replay_batch`` handled so far."""
     def report_count(self) -> int: ...
     def digest(self) -> str: ...
 
