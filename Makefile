@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep gil FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -38,6 +38,7 @@ help: ## Show this help: every target, then every artifact and where it goes
 	@echo "                              make wire: the same per gateway and floor, plus .wire.json, .hpr"
 	@echo "  results/<scenario>/sweep-<time>-<sha>/  one folder per sweep: sweep.json, knee.png/.svg,"
 	@echo "                              <build>/rate-<R>.* per step (docs/wire.md)"
+	@echo "  results/<scenario>/gil-<time>-<sha>/  one folder per GIL experiment: gil.json, gil.md, gil.png/.svg (docs/gil.md)"
 	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
 	@echo "  results/gate/<time>-<sha>/  one folder per gate: gate.md, gate.json, diffs of what regressed (docs/gate.md)"
 	@echo "  results/baselines/          committed: the gate's deterministic figures and report digests per build"
@@ -115,6 +116,10 @@ wire: setup ## Floors and gateways over the wire (docs/wire.md): make wire SCENA
 
 sweep: setup ## Step the offered rate, find each build's knee: make sweep SCENARIO=volatility [RATES=10k,100k,...] [BUILDS=...]
 	$(HOTPATH) sweep --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(WIRE_BUILDS) $(if $(RATES),--rates $(RATES),)
+
+MAX_CONCURRENCY ?=
+gil: setup ## The GIL experiment (docs/gil.md): throughput and per-order P99 vs workers, per mode: make gil SCENARIO=volatility [MAX_CONCURRENCY=n]
+	$(HOTPATH) gil --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) $(if $(MAX_CONCURRENCY),--max-concurrency $(MAX_CONCURRENCY),)
 
 BUILD ?= $(BUILDS)
 profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]
