@@ -128,8 +128,9 @@ def table_markdown(run: GilRun) -> str:
         "wall time of all workers, latency = service time of each order request's call "
         "(docs/gil.md).",
         "",
-        "| mode | K | orders/s | events/s | speed-up vs K=1 | P50 | P99 | P99.9 | max | digests |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+        "| mode | K | orders/s | events/s | speed-up vs K=1 | cores busy | P50 | P99 | P99.9 "
+        "| max | digests |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
     ]
     for p in sorted(run.points, key=lambda p: (run.settings.modes.index(p.mode), p.concurrency)):
         lat = p.order_latency_ns

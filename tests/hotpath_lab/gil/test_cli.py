@@ -35,8 +35,12 @@ def test_writes_a_complete_run_folder(
     }
     assert [s.account for s in run.shards] == list(range(len(smoke.meta.accounts)))
     assert all(p.speedup == 1.0 for p in run.points if p.concurrency == 1)
-    table = (folder / GIL_MD).read_text()
-    assert all(f"| {m} |" in table for m in MODES)
+    table = (folder / GIL_MD).read_text().splitlines()
+    rows = [line for line in table if line.startswith("| ")]
+    assert len(rows) == 1 + len(run.points)
+    # every row has a cell for every column of the header
+    assert {row.count("|") for row in rows} == {rows[0].count("|")}
+    assert all(any(row.startswith(f"| {m} |") for row in rows) for m in MODES)
     assert json.loads((folder / GIL_JSON).read_text())["schema"] == 1
     assert_picture(folder / run.files.plot_png)
     assert (folder / run.files.plot_svg).read_text().lstrip().startswith("<?xml")
