@@ -20,6 +20,7 @@ MODE_COLOURS = {
     "python-threads": "#3572A5",
     "asyncio": "#56B4E9",
     "rust-from-python-threads": "#E69F00",
+    "rust-from-python-batched": "#009E73",
     "rust-threads": "#B7410E",
 }
 
