@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -40,6 +40,7 @@ help: ## Show this help: every target, then every artifact and where it goes
 	@echo "                              <build>/rate-<R>.* per step (docs/wire.md)"
 	@echo "  results/<scenario>/canary-<time>-<sha>/  one folder per canary shift: canary.json, canary.md,"
 	@echo "                              canary.png/.svg, each gateway's log (docs/canary.md)"
+	@echo "  results/<scenario>/gil-<time>-<sha>/  one folder per GIL experiment: gil.json, gil.md, gil.png/.svg (docs/gil.md)"
 	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
 	@echo "  results/gate/<time>-<sha>/  one folder per gate: gate.md, gate.json, diffs of what regressed (docs/gate.md)"
 	@echo "  results/baselines/          committed: the gate's deterministic figures and report digests per build"
@@ -127,6 +128,10 @@ STEPS        ?= 1,10,50,100
 GUARD_P99_US ?=
 canary: setup ## Shift accounts old → new gateway with guards (docs/canary.md): make canary SCENARIO=smoke [STEPS=1,10,50,100] [GUARD_P99_US=X]
 	$(HOTPATH) canary --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --steps $(STEPS) $(if $(GUARD_P99_US),--guard-p99-us $(GUARD_P99_US),)
+
+MAX_CONCURRENCY ?=
+gil: setup ## The GIL experiment (docs/gil.md): throughput and per-order P99 vs workers, per mode: make gil SCENARIO=volatility [MAX_CONCURRENCY=n]
+	$(HOTPATH) gil --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) $(if $(MAX_CONCURRENCY),--max-concurrency $(MAX_CONCURRENCY),)
 
 BUILD ?= $(BUILDS)
 profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]

@@ -17,6 +17,7 @@ from hotpath_lab.cli import (
     canary,
     gate,
     gateway,
+    gil,
     results,
     run,
     scenario,
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.register(sub)
     sweep.register(sub)
     canary.register(sub)
+    gil.register(sub)
     gateway.register(sub)
     results.register(sub)
     gate.register(sub)

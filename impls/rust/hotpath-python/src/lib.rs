@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod buffers;
+mod concurrent;
 mod contract;
 mod desk;
 mod engine;
@@ -22,6 +23,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<desk::PyRiskDesk>()?;
     m.add_function(wrap_pyfunction!(replay::replay, m)?)?;
     m.add_function(wrap_pyfunction!(contract::contract, m)?)?;
+    m.add_class::<concurrent::PyDetachedEngine>()?;
+    m.add_function(wrap_pyfunction!(concurrent::replay_threads, m)?)?;
     Ok(())
 }
 

@@ -8,23 +8,34 @@ else: the lab's native tools (measuring loop, recorder, generator) are ``hotpath
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from hotpath_format import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_rs import _native
-from hotpath_rs._native import BUILD_PROFILE, FormatError, MetadataError, RiskDesk, __version__
+from hotpath_rs._native import (
+    BUILD_PROFILE,
+    DetachedEngine,
+    FormatError,
+    MetadataError,
+    RiskDesk,
+    __version__,
+)
 
 __all__ = [
     "BUILD_PROFILE",
+    "DetachedEngine",
     "Engine",
     "FormatError",
     "MetadataError",
     "RiskDesk",
+    "ThreadRun",
     "__version__",
     "contract",
     "replay",
+    "replay_threads",
 ]
 
 
@@ -71,6 +82,26 @@ class Engine:
 def replay(meta_json: str, records: np.ndarray) -> np.ndarray:
     """The whole stream through a fresh engine as fast as possible (GIL released)."""
     return _reports(_native.replay(meta_json, _event_bytes(records)))
+
+
+class ThreadRun(NamedTuple):
+    """What one Rust thread of ``replay_threads`` did (CLOCK_MONOTONIC ns)."""
+
+    started_ns: int
+    finished_ns: int
+    digests: list[str]
+    """Report digest of each of the worker's shards, in the order given."""
+    order_start: np.ndarray
+    """uint64 stamps just before each order request's handling, in the order handled."""
+    order_end: np.ndarray
+    """uint64 stamps just after it."""
+
+
+def replay_threads(meta_json: str, workers: Sequence[Sequence[np.ndarray]]) -> list[ThreadRun]:
+    """One Rust thread per worker, all started together with the GIL released; worker ``k``
+    replays each of ``workers[k]`` (``EVENT_DTYPE`` arrays) through a fresh engine."""
+    views = [[_event_bytes(shard) for shard in shards] for shards in workers]
+    return [ThreadRun(*run) for run in _native.replay_threads(meta_json, views)]
 
 
 def contract() -> dict[str, Any]:

@@ -11,6 +11,7 @@ import numpy.typing as npt
 
 __all__ = [
     "BUILD_PROFILE",
+    "DetachedEngine",
     "Engine",
     "FormatError",
     "MetadataError",
@@ -18,6 +19,7 @@ __all__ = [
     "__version__",
     "contract",
     "replay",
+    "replay_threads",
 ]
 
 __version__: str
@@ -113,6 +115,43 @@ class RiskDesk:
     def reference(self, instrument: int) -> int | None: ...
 
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]: ...
+
+@final
+class DetachedEngine:
+    """The engine fed from a Python thread, one event or one batch per call, the GIL released
+    around the engine's work (the GIL experiment, docs/gil.md)."""
+
+    def __new__(cls, meta_json: str, expected_orders: int = 0) -> DetachedEngine: ...
+    def on_event(
+        self,
+        index: int,
+        ts: int,
+        id: int,
+        orig_id: int,
+        price: int,
+        qty: int,
+        instrument: int,
+        account: int,
+        kind: int,
+        side: int,
+        order_type: int,
+        venue: int,
+    ) -> None: ...
+    def replay_batch(self, records: npt.NDArray[np.uint8], first_index: int = 0) -> None:
+        """A batch of records with the GIL released once, each order request stamped."""
+    def order_stamps(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+        """``(start, end)`` ns around each order request ``replay_batch`` handled so far."""
+    def report_count(self) -> int: ...
+    def digest(self) -> str: ...
+
+def replay_threads(
+    meta_json: str, workers: list[list[npt.NDArray[np.uint8]]]
+) -> list[tuple[int, int, list[str], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]]:
+    """One ``std::thread`` per worker, all started together, the GIL released: each replays
+    its shards through fresh engines. Per worker ``(started_ns, finished_ns, digests,
+    order_start, order_end)``: CLOCK_MONOTONIC ns, the shards' report digests in the order
+    given, and the stamps around every order request's handling."""
+
 def contract() -> dict[str, Any]:
     """The record contract read from ``hotpath_core::format``: ``records`` (``event`` and
     ``report``: ``size`` and ``fields`` as ``(name, offset, size, kind)`` with numpy's kind
