@@ -83,8 +83,8 @@ build: setup ## Build everything (same as setup; the Rust extensions in release 
 test: setup test-rust test-py ## Run the Rust tests (nextest) and pytest
 
 # The extension crates are cdylibs for Python (no Rust tests); pytest tests them.
-test-rust: ## Rust unit and integration tests (core, bench and scenario crates)
-	cargo nextest run --workspace --exclude hotpath-python --exclude hotpath-toolkit --no-fail-fast
+test-rust: ## Rust unit and integration tests (every crate but the toolkit extension, whose tests live in pytest)
+	cargo nextest run --workspace --exclude hotpath-toolkit --no-fail-fast
 
 test-py: setup ## Python tests (benchmarks excluded)
 	$(PY) -m pytest -m "not benchmark" -q

@@ -240,13 +240,13 @@ async def _on_event_loop(meta: ScenarioMeta, workers: Sequence[Sequence[Shard]])
 
     runs = [WorkerRun() for _ in workers]
 
-    async def work(prepared: list[tuple[OrderGateway, list[bool], Shard]], run: WorkerRun) -> None:
+    async def work(prepared: list[tuple[Engine, list[bool], Shard]], run: WorkerRun) -> None:
         run.started_ns = time.perf_counter_ns()
         clock = time.perf_counter_ns
         starts: list[int] = []
         ends: list[int] = []
-        for gateway, flags, shard in prepared:
-            on_event = gateway.on_event
+        for engine, flags, shard in prepared:
+            on_event = OrderGateway(engine).on_event
             rows = EVENT_STRUCT.iter_unpack(shard.records.data.cast("B"))
             for index, (fields, is_request) in enumerate(zip(rows, flags, strict=True)):
                 if is_request:
@@ -257,12 +257,12 @@ async def _on_event_loop(meta: ScenarioMeta, workers: Sequence[Sequence[Shard]])
                     await on_event(index, *fields)
                 if index % ASYNCIO_YIELD_EVERY == ASYNCIO_YIELD_EVERY - 1:
                     await asyncio.sleep(0)
-            run.digests.append(gateway.engine.digest())
+            run.digests.append(engine.digest())
         run.finished_ns = time.perf_counter_ns()
         run.stamped(starts, ends)
 
     prepared = [
-        [(OrderGateway(Engine(meta)), is_order_request(s.records).tolist(), s) for s in shards]
+        [(Engine(meta), is_order_request(s.records).tolist(), s) for s in shards]
         for shards in workers
     ]
     await asyncio.gather(*(work(p, run) for p, run in zip(prepared, runs, strict=True)))
