@@ -91,7 +91,7 @@ def test_run_prints_counts_and_writes_reports(
 
 def test_shadow_passes_on_smoke(smoke: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["shadow", "--scenario", str(smoke)]) == 0
-    assert "identical: 3 builds" in capsys.readouterr().out
+    assert "identical: 5 builds" in capsys.readouterr().out
 
 
 def test_shadow_catches_a_wrong_build_and_shows_where(
