@@ -87,7 +87,7 @@ class Engine:
         canary = canary_from_env()  # the regression gate's deliberate slowdowns; off by default
         self._risk = self._new_risk(canary, kill_switch)
         self._execution = execution_class(canary)(
-            self.books, self.resting, self._new_router(), kill_switch, self._log
+            self.books, self.resting, Router(self.books, self._log), kill_switch, self._log
         )
         self._trades = TradeMatcher(self.books, self.resting, self.accounts, kill_switch, self._log)
         self._stamps = stage_times
@@ -104,9 +104,6 @@ class Engine:
 
     def _new_risk(self, canary: str, kill_switch: KillSwitch) -> PreTradeRisk:
         return risk_class(canary)(self.meta, self.books, kill_switch)
-
-    def _new_router(self) -> Router:
-        return Router(self.books, self._log)
 
     # ---- results -------------------------------------------------------------------------
 

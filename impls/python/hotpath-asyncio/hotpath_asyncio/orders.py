@@ -153,8 +153,10 @@ class Account:
             self.open_sell[order.instrument] -= remaining
         self.open_notional -= order.price * remaining
 
-    def fill(self, instrument: int, side: int, price: int, qty: int) -> None:
-        """Position and cash for one fill (cash is exact: Python ints do not overflow)."""
+    def fill(self, instrument: int, side: int, price: int, qty: int, venue: int) -> None:
+        """Position and cash for one taker fill (cash is exact: Python ints do not
+        overflow). ``venue`` is where it took liquidity: unused here, it is what an account
+        whose ledger lives elsewhere forwards (the ``hybrid-risk`` build)."""
         if side == BUY:
             self.position[instrument] += qty
             self.cash -= price * qty

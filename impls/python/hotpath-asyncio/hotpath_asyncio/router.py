@@ -122,6 +122,6 @@ class Router:
         venue: int,
     ) -> None:
         self._log.taker_fill(index, order, price, take, venue)
-        account.fill(order.instrument, order.side, price, take)
+        account.fill(order.instrument, order.side, price, take, venue)
         order.remaining -= take
         level_side.take(price, take)

@@ -4,28 +4,28 @@ The desk owns the risk ledger (positions, cash, open quantities and notional, op
 count, throttle window, kill-switch flag) and a copy of the books for reference prices. The
 Python service keeps everything else: its books for routing, resting orders, ids, the
 report stream. Each part below replaces one of the Python build's by the same interface, so
-the Python engine runs unchanged around them; each change of an order's open quantity is one
-call into Rust.
+the Python engine runs unchanged around them; each change of an order's open quantity or
+position is one call into Rust.
 """
 
 from __future__ import annotations
 
 from hotpath_rs import RiskDesk
 
-from hotpath_asyncio.book import BookSide, MarketBooks
+from hotpath_asyncio.book import MarketBooks
 from hotpath_asyncio.codes import TRADING_HALTED
 from hotpath_asyncio.killswitch import KillSwitch
 from hotpath_asyncio.orders import FILLED, LIVE, Account, Order
 from hotpath_asyncio.reports import ReportLog
 from hotpath_asyncio.resting import RestingOrders
 from hotpath_asyncio.risk import PreTradeRisk
-from hotpath_asyncio.router import Router
 from hotpath_format import AccountMeta, ScenarioMeta
 
 
 class DeskAccount(Account):
     """An account whose risk numbers live in the desk: Python keeps its orders (live, ids,
-    records) and tells the desk when an order starts resting, stops, or fills passively.
+    records) and tells the desk when an order starts resting, stops, or fills (a taker fill
+    also takes from the desk's copy of the level).
     The inherited position, cash and open fields stay at zero: nothing reads them here."""
 
     __slots__ = ("_desk",)
@@ -44,8 +44,9 @@ class DeskAccount(Account):
         order.status = status
         self._desk.release(self.id, order.instrument, order.side, order.price, order.remaining)
 
-    def fill(self, instrument: int, side: int, price: int, qty: int) -> None:
-        raise AssertionError("taker fills go to the desk through DeskRouter, which has the venue")
+    def fill(self, instrument: int, side: int, price: int, qty: int, venue: int) -> None:
+        # the desk moves the position and takes the same qty from its copy of the level
+        self._desk.taker_fill(self.id, instrument, venue, side, price, qty)
 
     def fill_live(self, order: Order, qty: int) -> bool:
         remaining = order.remaining - qty
@@ -58,32 +59,6 @@ class DeskAccount(Account):
         del self.live[order.id]
         order.status = FILLED
         return True
-
-
-class DeskRouter(Router):
-    """The Python sweep; each taker fill also goes to the desk, which moves the position
-    and takes the same quantity from its copy of the level."""
-
-    __slots__ = ("_desk",)
-
-    def __init__(self, books: MarketBooks, log: ReportLog, desk: RiskDesk) -> None:
-        super().__init__(books, log)
-        self._desk = desk
-
-    def _take(
-        self,
-        index: int,
-        order: Order,
-        account: Account,
-        level_side: BookSide,
-        price: int,
-        take: int,
-        venue: int,
-    ) -> None:
-        self._log.taker_fill(index, order, price, take, venue)
-        self._desk.taker_fill(account.id, order.instrument, venue, order.side, price, take)
-        order.remaining -= take
-        level_side.take(price, take)
 
 
 class DeskLossCheck(KillSwitch):

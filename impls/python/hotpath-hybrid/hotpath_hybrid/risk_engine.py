@@ -1,6 +1,6 @@
 """Phase 1 (build ``hybrid-risk``): the Python asyncio service with the Rust risk engine.
 
-The Python engine runs as it is, with four parts swapped for ones that report to the Rust
+The Python engine runs as it is, with three parts swapped for ones that report to the Rust
 risk desk (``desk_parts``), and its market data forwarded to the desk's copy of the books.
 """
 
@@ -12,9 +12,8 @@ from hotpath_asyncio import Engine, StageTimes
 from hotpath_asyncio.killswitch import KillSwitch
 from hotpath_asyncio.orders import Account
 from hotpath_asyncio.risk import PreTradeRisk
-from hotpath_asyncio.router import Router
 from hotpath_format import AccountMeta, ScenarioMeta
-from hotpath_hybrid.desk_parts import DeskAccount, DeskLossCheck, DeskRisk, DeskRouter
+from hotpath_hybrid.desk_parts import DeskAccount, DeskLossCheck, DeskRisk
 
 
 class RustRiskEngine(Engine):
@@ -40,9 +39,6 @@ class RustRiskEngine(Engine):
     def _new_risk(self, canary: str, kill_switch: KillSwitch) -> PreTradeRisk:
         # The gate's risk canary is a Python risk stage; the desk's risk has none.
         return DeskRisk(self.meta, self.books, kill_switch, self._desk)
-
-    def _new_router(self) -> Router:
-        return DeskRouter(self.books, self._log, self._desk)
 
     def _book_delta(self, instrument: int, venue: int, side: int, price: int, qty: int) -> None:
         self._desk.book_delta(instrument, venue, side, price, qty)
