@@ -9,22 +9,13 @@ use std::thread;
 
 use hotpath_core::clock::monotonic_ns;
 use hotpath_core::digest::report_digest;
-use hotpath_core::engine::{Canary, Engine};
-use hotpath_core::format::{EventRecord, ReportRecord, ScenarioMeta};
+use hotpath_core::engine::Engine;
+use hotpath_core::format::{EventRecord, ReportRecord};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::buffers::{events, u64s_to_numpy};
-use crate::error::to_py;
-
-/// A fresh engine for `meta_json`, carrying the gate's canary like every other engine the
-/// module creates.
-fn session_engine(meta_json: &str) -> PyResult<Engine> {
-    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
-    let mut engine = Engine::new(&meta).map_err(to_py)?;
-    engine.set_canary(Canary::from_env().map_err(to_py)?);
-    Ok(engine)
-}
+use crate::session::session_engine;
 
 /// The Rust engine fed from a Python thread, one event or one batch per call, the GIL
 /// released for the engine's work so that other Python threads run meanwhile.
@@ -231,6 +222,7 @@ pub fn replay_threads<'py>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hotpath_core::format::ScenarioMeta;
     use hotpath_core::format::{AccountLimits, AccountMeta, InstrumentMeta, VenueMeta};
 
     fn meta() -> ScenarioMeta {

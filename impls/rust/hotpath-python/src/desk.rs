@@ -3,11 +3,12 @@
 //! (`docs/migration.md`). Every method is one crossing; arguments are plain integers.
 
 use hotpath_core::engine::{RiskCheck, RiskDesk};
-use hotpath_core::format::{EventKind, EventRecord, ScenarioMeta, Side};
+use hotpath_core::format::{EventKind, EventRecord, Side};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::error::to_py;
+use crate::session::scenario_meta;
 
 /// What `check` answers when its loss check tripped the kill switch: the request is
 /// `TRADING_HALTED`, and the caller emits `HALT` and cancels the account's orders.
@@ -27,8 +28,7 @@ fn side(v: u8) -> PyResult<Side> {
 impl PyRiskDesk {
     #[new]
     fn new(meta_json: &str) -> PyResult<Self> {
-        let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
-        Ok(PyRiskDesk { desk: RiskDesk::new(&meta).map_err(to_py)? })
+        Ok(PyRiskDesk { desk: RiskDesk::new(&scenario_meta(meta_json)?).map_err(to_py)? })
     }
 
     /// A `BOOK_DELTA` for the desk's book copy (ignored where the engine ignores it).

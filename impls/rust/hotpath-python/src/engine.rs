@@ -1,8 +1,8 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
 use hotpath_core::digest::report_digest;
-use hotpath_core::engine::{Canary, Engine, NoProbe};
-use hotpath_core::format::{EventRecord, Reason, ReportRecord, ScenarioMeta};
+use hotpath_core::engine::{Engine, NoProbe, StageProbe};
+use hotpath_core::format::{EventRecord, Reason, ReportRecord};
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StageStamps;
 use numpy::{PyArray1, PyReadonlyArray1};
@@ -10,7 +10,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
-use crate::error::to_py;
+use crate::session::session_engine;
 
 /// The order hot path engine (validation → risk → execution), one instance per session.
 #[pyclass(name = "Engine", module = "hotpath_rs._native", unsendable)]
@@ -29,9 +29,7 @@ impl PyEngine {
     #[new]
     #[pyo3(signature = (meta_json, stage_events = 0, expected_orders = 0))]
     fn new(meta_json: &str, stage_events: usize, expected_orders: usize) -> PyResult<Self> {
-        let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
-        let mut engine = Engine::new(&meta).map_err(to_py)?;
-        engine.set_canary(Canary::from_env().map_err(to_py)?);
+        let mut engine = session_engine(meta_json)?;
         engine.reserve_orders(expected_orders);
         let stamps = (stage_events > 0).then(|| StageStamps::with_len(stage_events));
         let reports = resident_reports((2 * expected_orders).max(1 << 16));
@@ -57,13 +55,7 @@ impl PyEngine {
     ) {
         let ev =
             EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
-        match &mut self.stamps {
-            Some(stamps) => {
-                let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
-                self.engine.on_event(index, &ev, &mut self.reports, &mut probe);
-            }
-            None => self.engine.on_event(index, &ev, &mut self.reports, &mut NoProbe),
-        }
+        self.dispatch(index, &ev, None);
     }
 
     /// Rejects one order request (fields in `EVENT_STRUCT` order) for `reason` without
@@ -90,13 +82,7 @@ impl PyEngine {
             .ok_or_else(|| PyValueError::new_err(format!("reason {reason} is not a reject reason code")))?;
         let ev =
             EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
-        match &mut self.stamps {
-            Some(stamps) => {
-                let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
-                self.engine.reject_request(index, &ev, reason, &mut self.reports, &mut probe);
-            }
-            None => self.engine.reject_request(index, &ev, reason, &mut self.reports, &mut NoProbe),
-        }
+        self.dispatch(index, &ev, Some(reason));
         Ok(())
     }
 
@@ -146,5 +132,36 @@ impl PyEngine {
             u64s_to_numpy(py, s.risked.clone()),
             u64s_to_numpy(py, s.executed.clone()),
         ))
+    }
+}
+
+impl PyEngine {
+    /// Handles `ev` as event `index` — or, given a reason, rejects it as decided by the
+    /// caller — under the stage stamps the engine was created with, if any.
+    #[inline]
+    fn dispatch(&mut self, index: u64, ev: &EventRecord, reject: Option<Reason>) {
+        let (engine, reports) = (&mut self.engine, &mut self.reports);
+        match &mut self.stamps {
+            Some(stamps) => {
+                let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
+                handle(engine, reports, index, ev, reject, &mut probe);
+            }
+            None => handle(engine, reports, index, ev, reject, &mut NoProbe),
+        }
+    }
+}
+
+#[inline]
+fn handle<P: StageProbe>(
+    engine: &mut Engine,
+    reports: &mut Vec<ReportRecord>,
+    index: u64,
+    ev: &EventRecord,
+    reject: Option<Reason>,
+    probe: &mut P,
+) {
+    match reject {
+        Some(reason) => engine.reject_request(index, ev, reason, reports, probe),
+        None => engine.on_event(index, ev, reports, probe),
     }
 }

@@ -12,6 +12,7 @@ mod desk;
 mod engine;
 mod error;
 mod replay;
+mod session;
 
 /// The private extension module, re-exported by `hotpath_rs`.
 #[pymodule]

@@ -1,12 +1,11 @@
 //! `replay`: a whole stream through a fresh engine in one call, the GIL released.
 
-use hotpath_core::engine::{Canary, Engine};
-use hotpath_core::format::{ReportRecord, ScenarioMeta};
+use hotpath_core::format::ReportRecord;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
 use crate::buffers::{events, reports_to_numpy};
-use crate::error::to_py;
+use crate::session::session_engine;
 
 /// `replay(meta_json, records) -> report bytes`: the whole stream through a fresh engine
 /// as fast as possible, GIL released, records read in place.
@@ -17,9 +16,7 @@ pub fn replay<'py>(
     records: PyReadonlyArray1<'py, u8>,
 ) -> PyResult<Bound<'py, PyArray1<u8>>> {
     let evs = events(&records)?;
-    let meta = ScenarioMeta::from_json("<metadata>", meta_json.as_bytes()).map_err(to_py)?;
-    let mut engine = Engine::new(&meta).map_err(to_py)?;
-    engine.set_canary(Canary::from_env().map_err(to_py)?);
+    let mut engine = session_engine(meta_json)?;
     let reports = py.detach(|| {
         let mut out: Vec<ReportRecord> = Vec::with_capacity(evs.len() / 2 + 16);
         engine.replay(evs, &mut out);

@@ -16,6 +16,7 @@
 
 use super::accounts::Account;
 use super::book::{Books, SideIx};
+use super::execution::contra;
 use super::passive::market_target;
 use super::risk::{admit, loss_gate, RiskRequest};
 use super::validation::InstrumentSpec;
@@ -104,8 +105,8 @@ impl RiskDesk {
     /// # Errors
     /// [`CoreError::OutOfRange`] for an unknown account or instrument.
     pub fn check(&mut self, rq: &RiskCheck) -> Result<Verdict, CoreError> {
-        let a = self.account_ix(rq.account)?;
-        self.instrument_ix(rq.instrument)?;
+        let a = in_range("account", rq.account.into(), self.accounts.len())?;
+        in_range("instrument", rq.instrument.into(), self.instruments.len())?;
         let request = RiskRequest {
             account: rq.account,
             instrument: rq.instrument,
@@ -131,7 +132,7 @@ impl RiskDesk {
     /// # Errors
     /// [`CoreError::OutOfRange`] for an unknown account.
     pub fn loss_check(&mut self, account: u16) -> Result<bool, CoreError> {
-        let a = self.account_ix(account)?;
+        let a = in_range("account", account.into(), self.accounts.len())?;
         let tripped = loss_gate(&self.accounts[a], &self.books).0;
         if tripped {
             self.accounts[a].halted = true;
@@ -154,18 +155,11 @@ impl RiskDesk {
         price: i64,
         qty: i64,
     ) -> Result<(), CoreError> {
-        let a = self.account_ix(account)?;
-        let i = self.instrument_ix(instrument)?;
-        let v = usize::from(venue);
-        if v >= self.n_venues {
-            return Err(out_of_range("venue", u64::from(venue), self.n_venues));
-        }
-        self.accounts[a].apply_fill(i, side, price, qty);
-        let taken = match side {
-            Side::Buy => Side::Sell,
-            Side::Sell => Side::Buy,
-        };
-        self.books.take_best(SideIx::new(i, v, taken, self.n_venues), qty);
+        let n_venues = self.n_venues;
+        let (acct, i) = self.holding(account, instrument)?;
+        let v = in_range("venue", venue.into(), n_venues)?;
+        acct.apply_fill(i, side, price, qty);
+        self.books.take_best(SideIx::new(i, v, contra(side), n_venues), qty);
         Ok(())
     }
 
@@ -183,9 +177,7 @@ impl RiskDesk {
         qty: i64,
         closed: bool,
     ) -> Result<(), CoreError> {
-        let a = self.account_ix(account)?;
-        let i = self.instrument_ix(instrument)?;
-        let acct = &mut self.accounts[a];
+        let (acct, i) = self.holding(account, instrument)?;
         acct.apply_fill(i, side, price, qty);
         acct.release(i, side, price, qty, closed);
         Ok(())
@@ -203,9 +195,8 @@ impl RiskDesk {
         price: i64,
         qty: i64,
     ) -> Result<(), CoreError> {
-        let a = self.account_ix(account)?;
-        let i = self.instrument_ix(instrument)?;
-        self.accounts[a].open(i, side, price, qty);
+        let (acct, i) = self.holding(account, instrument)?;
+        acct.open(i, side, price, qty);
         Ok(())
     }
 
@@ -222,9 +213,8 @@ impl RiskDesk {
         price: i64,
         qty: i64,
     ) -> Result<(), CoreError> {
-        let a = self.account_ix(account)?;
-        let i = self.instrument_ix(instrument)?;
-        self.accounts[a].release(i, side, price, qty, true);
+        let (acct, i) = self.holding(account, instrument)?;
+        acct.release(i, side, price, qty, true);
         Ok(())
     }
 
@@ -240,25 +230,18 @@ impl RiskDesk {
             .flatten()
     }
 
-    fn account_ix(&self, account: u16) -> Result<usize, CoreError> {
-        let a = usize::from(account);
-        if a < self.accounts.len() {
-            Ok(a)
-        } else {
-            Err(out_of_range("account", u64::from(account), self.accounts.len()))
-        }
-    }
-
-    fn instrument_ix(&self, instrument: u16) -> Result<usize, CoreError> {
-        let i = usize::from(instrument);
-        if i < self.instruments.len() {
-            Ok(i)
-        } else {
-            Err(out_of_range("instrument", u64::from(instrument), self.instruments.len()))
-        }
+    /// An account and the index of an instrument in its holdings, both known.
+    fn holding(&mut self, account: u16, instrument: u16) -> Result<(&mut Account, usize), CoreError> {
+        let a = in_range("account", account.into(), self.accounts.len())?;
+        let i = in_range("instrument", instrument.into(), self.instruments.len())?;
+        Ok((&mut self.accounts[a], i))
     }
 }
 
-fn out_of_range(what: &'static str, value: u64, count: usize) -> CoreError {
-    CoreError::OutOfRange { what, value, count }
+/// `value` as an index below `count`, else [`CoreError::OutOfRange`] naming `what`.
+fn in_range(what: &'static str, value: u64, count: usize) -> Result<usize, CoreError> {
+    match usize::try_from(value) {
+        Ok(ix) if ix < count => Ok(ix),
+        _ => Err(CoreError::OutOfRange { what, value, count }),
+    }
 }

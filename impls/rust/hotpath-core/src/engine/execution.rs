@@ -12,7 +12,7 @@ use crate::format::{CancelReason, Liquidity, OrderType, Side, VENUE_ANY};
 
 /// The book side an order on `side` takes liquidity from.
 #[inline]
-fn contra(side: Side) -> Side {
+pub(super) fn contra(side: Side) -> Side {
     match side {
         Side::Buy => Side::Sell,
         Side::Sell => Side::Buy,

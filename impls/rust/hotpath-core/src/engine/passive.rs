@@ -2,6 +2,7 @@
 //! trades (last trade price, passive fills through the queue model, loss checks).
 
 use super::book::SideIx;
+use super::execution::contra;
 use super::live::priority_key;
 use super::orders::OrderStatus;
 use super::sink::{Emitter, ReportSink};
@@ -62,10 +63,7 @@ impl Engine {
         let Some((instrument, venue, aggressor)) = self.target(ev, 1) else { return };
         let print = ev.price;
         self.books.record_trade(instrument, print);
-        let resting = match aggressor {
-            Side::Buy => Side::Sell,
-            Side::Sell => Side::Buy,
-        };
+        let resting = contra(aggressor);
         let ix = SideIx::new(instrument, venue, resting, self.n_venues);
         let list = self.live.list(ix);
         let eligible = priority_key(resting, print);
