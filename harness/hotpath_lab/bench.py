@@ -29,6 +29,7 @@ from hotpath_lab.profiling.profile_pass import profile_builds
 from hotpath_lab.progress_channel import ProgressChannel
 from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folder, write_run
 from hotpath_lab.storage.figures import python_ratios
+from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, Profiles, Ratios, Scenario
 
 PhaseProgress = Callable[[str, str, int, int], None]
@@ -79,7 +80,7 @@ def run_bench(
         run = Run(
             mode="in-process",
             run_id=run_id,
-            created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            created_utc=utc_timestamp(started),
             duration_s=time.time() - started,
             scenario=Scenario.of(summary),
             options=options,

@@ -22,6 +22,7 @@ from hotpath_lab.gil.modes import ASYNCIO_YIELD_EVERY
 from hotpath_lab.inspection import summarize
 from hotpath_lab.storage import decode, encode, new_run_id, run_folder
 from hotpath_lab.storage.codec import doc
+from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.latency_model import LatencySummary
 from hotpath_lab.storage.run_model import Environment, Scenario
 
@@ -174,7 +175,7 @@ def write_gil_run(
     run = GilRun(
         schema=GIL_SCHEMA,
         run_id=run_id,
-        created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_at)),
+        created_utc=utc_timestamp(started_at),
         duration_s=time.time() - started_at,
         scenario=Scenario.of(summary),
         environment=decode(Environment, env, "environment"),

@@ -31,6 +31,11 @@ def results_root(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get("HOTPATH_RESULTS", REPO / "results"))
 
 
+def utc_timestamp(now: float | None = None) -> str:
+    """``2026-12-05T23:18:38Z``: when a result was made, as every results document says it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+
+
 def new_run_id(git_short: str, now: float | None = None) -> str:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
     return f"{stamp}-{git_short[:10]}"

@@ -26,6 +26,7 @@ from hotpath_lab.inspection import summarize
 from hotpath_lab.options import RunOptions
 from hotpath_lab.pacing import Pace
 from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folder, write_run
+from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, FloorResult, Scenario
 from hotpath_lab.storage.wire_model import WireRun, WireSettings
 from hotpath_lab.wire.affinity import Placement
@@ -148,7 +149,7 @@ def run_wire_bench(
         run = Run(
             mode="wire",
             run_id=run_id,
-            created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+            created_utc=utc_timestamp(started),
             duration_s=time.time() - started,
             scenario=Scenario.of(summary),
             options=options,

@@ -34,6 +34,7 @@ from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
 from hotpath_lab.inspection import summarize
 from hotpath_lab.shadow import describe_event, describe_report, first_divergence
 from hotpath_lab.storage import decode, encode, new_run_id, run_folder
+from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, Scenario
 from hotpath_lab.wire.canary_model import (
     Canary,
@@ -135,7 +136,7 @@ def run_canary(
         stopped = next((s.share_pct for s in steps if s.tripped), None)
         canary = Canary(
             canary_id=canary_id,
-            created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_at)),
+            created_utc=utc_timestamp(started_at),
             duration_s=time.time() - started_at,
             scenario=Scenario.of(summary),
             environment=decode(Environment, env, "environment"),

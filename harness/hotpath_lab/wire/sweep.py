@@ -25,6 +25,7 @@ from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
 from hotpath_lab.inspection import summarize
 from hotpath_lab.reporting.hlog import read_interval_log
 from hotpath_lab.storage import decode, encode, new_run_id, run_folder
+from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, Scenario
 from hotpath_lab.storage.sweep_model import (
     SustainRule,
@@ -110,7 +111,7 @@ def run_sweep(
         png, svg = plot_knee(targets, summary.name or scenario.path.stem, staging / "knee")
         sweep = Sweep(
             sweep_id=sweep_id,
-            created_utc=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started_at)),
+            created_utc=utc_timestamp(started_at),
             duration_s=time.time() - started_at,
             scenario=Scenario.of(summary),
             environment=decode(Environment, env, "environment"),

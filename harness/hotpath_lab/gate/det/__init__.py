@@ -27,6 +27,7 @@ from hotpath_lab.environment import REPO, cache_root, collect
 from hotpath_lab.gate.det.callgrind import Profile, read_profile
 from hotpath_lab.gate.det.isolation import probe_environment
 from hotpath_lab.gate.outcome import Judgement, Row, TierResult
+from hotpath_lab.storage.folders import utc_timestamp
 
 DEFAULT_SCENARIO = "smoke"
 BASELINES = REPO / "results" / "baselines"
@@ -209,7 +210,7 @@ def update_det_baseline(
         "schema": "hotpath.gate-baseline/1",
         "scenario": name,
         "reason": reason,
-        "made": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "made": utc_timestamp(),
         "toolchain": _toolchain(),
         "builds": {
             f.build: {"figures": f.figures, "digest": f.digest, "top_functions": f.top_functions}
