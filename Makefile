@@ -49,7 +49,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid .
+PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid impls/python/hotpath-tuned .
 
 $(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt $(addsuffix /pyproject.toml,$(PY_PROJECTS))
 	$(PY) -m pip install --quiet -r requirements/lock.txt

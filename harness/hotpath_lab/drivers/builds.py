@@ -1,5 +1,5 @@
-"""The built-in builds: ``python``, ``rust-ffi``, ``rust-native``, and the empty pipelines
-used to measure each driver's own overhead."""
+"""The built-in builds: ``python``, ``python-tuned[...]``, the hybrids, ``rust-ffi``,
+``rust-native``, and the empty pipelines used to measure each driver's own overhead."""
 
 from __future__ import annotations
 
@@ -103,6 +103,35 @@ class HybridRiskExecBuild:
         return HybridRiskExecPipeline(meta, n_events, stage_timing, expected_orders)
 
 
+class TunedBuild:
+    """``python-tuned[switches]``: the Python build with the tunings of ``hotpath_tuned``
+    (``docs/tuned.md``); no options is every default switch on. Its pipelines are
+    ``hotpath_tuned.TunedService``s; ``warmed_up`` applies the GC switches."""
+
+    def __init__(self, options: str | None = None) -> None:
+        from hotpath_tuned import SWITCHES, Tuning, gc_policy
+
+        self.tuning = Tuning.parse(options)
+        self.name = self.tuning.build_name("python-tuned")
+        self.description = "the Python asyncio build, tuned in Python: " + (
+            "; ".join(SWITCHES[s] for s in SWITCHES if s in self.tuning.on) or "no switch on"
+        )
+        self._gc_policy = gc_policy(self.tuning)
+
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        from hotpath_tuned import TunedService
+
+        return TunedService(
+            meta, self.tuning, n_events=n_events, stage_timing=stage_timing,
+            expected_orders=expected_orders,
+        )  # fmt: skip
+
+    def warmed_up(self) -> None:
+        self._gc_policy.apply()
+
+
 class RustFfiPipeline:
     """The Rust engine called once per event through PyO3 (the mid-migration shape)."""
 
@@ -183,8 +212,9 @@ class EmptyBuild:
         return EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
 
 
-BUILTIN: dict[str, Callable[[], AnyBuild]] = {
+BUILTIN: dict[str, Callable[..., AnyBuild]] = {
     "python": PythonBuild,
+    "python-tuned": TunedBuild,
     "hybrid-risk": HybridRiskBuild,
     "hybrid-risk-exec": HybridRiskExecBuild,
     "rust-ffi": RustFfiBuild,
