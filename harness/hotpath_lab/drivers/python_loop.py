@@ -57,8 +57,11 @@ def run_pass(
 def _run(pipeline: Pipeline, main: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run(main)`` on the pipeline's event loop, if it names one (``loop_factory``,
     docs/measurement.md); else on asyncio's default loop, as ``asyncio.run`` would."""
-    with asyncio.Runner(loop_factory=getattr(pipeline, "loop_factory", None)) as runner:
-        return runner.run(main)
+    try:
+        with asyncio.Runner(loop_factory=getattr(pipeline, "loop_factory", None)) as runner:
+            return runner.run(main)
+    finally:
+        main.close()  # a loop that failed to start never ran it: no "never awaited" warning
 
 
 def feed(pipeline: Pipeline, records: np.ndarray, *, progress: ProgressFn | None = None) -> None:
