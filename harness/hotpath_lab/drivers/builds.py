@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -174,6 +175,7 @@ class EmptyPipeline:
 
     def __init__(self, *_: Any) -> None:
         self.handle: Callable[..., Any] = _ignore
+        self.loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
 
     def report_array(self) -> np.ndarray:
         return np.zeros(0, REPORT_DTYPE)
@@ -203,13 +205,20 @@ class EmptyBuild:
     name = "empty"
     description = "a pipeline that does nothing (driver overhead)"
 
-    def __init__(self, asynchronous: bool = False) -> None:
+    def __init__(
+        self,
+        asynchronous: bool = False,
+        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+    ) -> None:
         self.asynchronous = asynchronous
+        self.loop_factory = loop_factory
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
     ) -> Pipeline:
-        return EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
+        pipeline = EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
+        pipeline.loop_factory = self.loop_factory
+        return pipeline
 
 
 BUILTIN: dict[str, Callable[..., AnyBuild]] = {
@@ -226,5 +235,6 @@ DEFAULT_BUILDS = ("python", "rust-ffi", "rust-native")
 
 def overhead_build(build: Build, meta: ScenarioMeta) -> Build:
     """The empty pipeline that stands in for ``build`` under the same driver: awaited if
-    the build's pipelines are coroutines, called otherwise."""
-    return EmptyBuild(asynchronous=build.create(meta, 0, stage_timing=False).asynchronous)
+    the build's pipelines are coroutines, called otherwise, on the loop they name."""
+    pipeline = build.create(meta, 0, stage_timing=False)
+    return EmptyBuild(pipeline.asynchronous, getattr(pipeline, "loop_factory", None))

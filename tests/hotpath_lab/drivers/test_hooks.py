@@ -6,6 +6,7 @@ as before (the rest of the suite)."""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,19 @@ def test_a_pipeline_naming_uvloop_runs_on_uvloop(drive: str) -> None:
     else:
         feed(pipeline, records)
     assert {m.split(".")[0] for m in pipeline.loops} == {"uvloop"}
+
+
+def test_the_overhead_pass_runs_on_the_loop_the_build_names() -> None:
+    """The driver's own cost is measured on the build's loop, not on asyncio's."""
+    import uvloop
+
+    from hotpath_format import ScenarioMeta
+    from hotpath_lab.drivers.builds import TunedBuild, overhead_build
+
+    meta = ScenarioMeta.from_json(json.dumps(META))
+    empty = overhead_build(TunedBuild("uvloop"), meta).create(meta, 0, stage_timing=False)
+    assert empty.asynchronous
+    assert getattr(empty, "loop_factory", None) is uvloop.new_event_loop
+    plain = overhead_build(TunedBuild("direct"), meta).create(meta, 0, stage_timing=False)
+    assert not plain.asynchronous
+    assert getattr(plain, "loop_factory", None) is None
