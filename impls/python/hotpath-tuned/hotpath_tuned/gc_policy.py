@@ -38,7 +38,7 @@ class GcPolicy:
     freeze: bool
     thresholds: bool
     off: bool
-    _saved: tuple[tuple[int, int, int], bool] | None = field(default=None, repr=False)
+    _saved: tuple[tuple[int, int, int], bool] | None = field(default=None, init=False, repr=False)
 
     def apply(self) -> None:
         """Applies the policy (once; a second call does nothing until ``restore``)."""

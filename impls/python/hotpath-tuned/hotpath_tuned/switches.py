@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotpath_tuned.gc_policy import COLLECT_EVERY, THRESHOLDS
+
 SWITCHES: dict[str, str] = {
     "uvloop": "the driver's event loop is uvloop's (libuv) instead of asyncio's",
     "direct": "the engine is called directly, not through a coroutine per event",
     "packed-reports": "reports are packed into one preallocated buffer, not a tuple each",
     "freeze": "gc.freeze() after the warm-up: what exists then leaves the collector's view",
-    "thresholds": f"gc.set_threshold{(50_000, 20, 100)}: young collections far rarer",
-    "gc-off": "gc.disable() after the warm-up; young generations collected every N events",
+    "thresholds": f"gc.set_threshold{THRESHOLDS} after the warm-up: young collections far rarer",
+    "gc-off": f"gc.disable() after the warm-up; young generations collected every "
+    f"{COLLECT_EVERY:,} events",
 }
 """Every switch, in name order, with what it does (``docs/tuned.md`` says why)."""
 
