@@ -119,7 +119,7 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 TUNED_SWITCHES := uvloop direct packed-reports freeze thresholds gc-off
-TUNED_BUILDS   ?= python,python-tuned[none],$(subst $(space),$(comma),$(TUNED_SWITCHES:%=python-tuned[%])),python-tuned,rust-ffi,rust-native
+TUNED_BUILDS   ?= python,python-tuned+none,$(subst $(space),$(comma),$(TUNED_SWITCHES:%=python-tuned+%)),python-tuned,rust-ffi,rust-native
 
 tuned: setup ## Tuning Python one switch at a time, next to Rust (docs/tuned.md): make tuned SCENARIO=volatility [TUNED_BUILDS=...]
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds '$(TUNED_BUILDS)' --pace $(PACE) --speed $(SPEED)

@@ -101,7 +101,7 @@ def test_the_service_names_uvloop_as_its_loop_only_under_uvloop() -> None:
     assert factory is uvloop.new_event_loop
 
 
-@pytest.mark.parametrize("spec", ["python-tuned[gc-off]", "python-tuned[freeze+gc-off]"])
+@pytest.mark.parametrize("spec", ["python-tuned+gc-off", "python-tuned+freeze+gc-off"])
 def test_in_the_worker_gc_off_leaves_only_the_scheduled_collections(
     smoke: EventFile, tmp_path: Path, spec: str
 ) -> None:

@@ -49,7 +49,7 @@ def assert_same(python: np.ndarray, tuned: np.ndarray, tuning: Tuning) -> None:
     d = first_divergence(python, tuned)
     if d is not None:
         pytest.fail(
-            f"python and python-tuned[{tuning.options}] diverge at report {d.index}:\n"
+            f"python and python-tuned+{tuning.options} diverge at report {d.index}:\n"
             f"  python: {describe_report(d.a)}\n  tuned:  {describe_report(d.b)}"
         )
     assert python.tobytes() == tuned.tobytes()  # padding and seq too: the same digest

@@ -1,4 +1,4 @@
-"""The built-in builds: ``python``, ``python-tuned[...]``, the hybrids, ``rust-ffi``,
+"""The built-in builds: ``python``, ``python-tuned+...``, the hybrids, ``rust-ffi``,
 ``rust-native``, and the empty pipelines used to measure each driver's own overhead."""
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ class HybridRiskExecBuild:
 
 
 class TunedBuild:
-    """``python-tuned[switches]``: the Python build with the tunings of ``hotpath_tuned``
+    """``python-tuned+<switch>+…``: the Python build with the tunings of ``hotpath_tuned``
     (``docs/tuned.md``); no options is every default switch on. Its pipelines are
     ``hotpath_tuned.TunedService``s; ``warmed_up`` applies the GC switches."""
 

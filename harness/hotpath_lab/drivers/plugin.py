@@ -17,8 +17,10 @@ them is driven exactly as before:
   the timed pass (``gc.freeze()``, GC thresholds: a process policy that should start once
   the warm-up's work is done).
 
-A built-in build may take options, written in brackets after its name
-(``python-tuned[freeze+uvloop]``): its factory is then called with the text inside them.
+A built-in build may take options, each after a ``+`` (``python-tuned+freeze+uvloop``): its
+factory is then called with the text after the first ``+`` (``freeze+uvloop``). ``+``, not
+brackets or commas: ``--builds`` lists are split on commas, and a build's name (which should
+say its options) is printed through rich, which takes ``[…]`` for markup.
 """
 
 from __future__ import annotations
@@ -159,7 +161,7 @@ def is_build(obj: object) -> bool:
 
 
 def load_build(spec: str, builtin: dict[str, Callable[..., AnyBuild]]) -> AnyBuild:
-    """A built-in build by name (``name[options]``: its factory called with the options), or
+    """A built-in build by name (``name+options``: its factory called with the options), or
     a plug-in given as ``module:attribute``.
 
     The attribute may be a build class (instantiated with no arguments), a build instance,
@@ -167,12 +169,12 @@ def load_build(spec: str, builtin: dict[str, Callable[..., AnyBuild]]) -> AnyBui
     """
     if spec in builtin:
         return builtin[spec]()
-    name, bracket, options = spec.partition("[")
-    if bracket and name in builtin and options.endswith("]"):
+    name, plus, options = spec.partition("+")
+    if plus and name in builtin:
         try:
-            return builtin[name](options[:-1])
+            return builtin[name](options)
         except (TypeError, ValueError) as exc:
-            raise BuildSpecError(f"build {spec!r}: options {options[:-1]!r}: {exc}") from exc
+            raise BuildSpecError(f"build {spec!r}: options {options!r}: {exc}") from exc
     if ":" not in spec:
         known = ", ".join(sorted(builtin))
         raise BuildSpecError(

@@ -1,4 +1,4 @@
-"""Tuning Python, one switch at a time: the ``python-tuned[...]`` builds of one run against
+"""Tuning Python, one switch at a time: the ``python-tuned+...`` builds of one run against
 ``python``, then where the tuned build still loses to Rust.
 
 A run that measured ``python`` and at least one tuned variant (``make tuned`` runs the
@@ -31,18 +31,18 @@ LATENCIES: tuple[tuple[str, str], ...] = (
 
 
 def switches_of(build: str) -> tuple[str, ...] | None:
-    """The switches a tuned build's name lists (``()`` for ``[none]``, ``("default",)`` for
+    """The switches a tuned build's name lists (``()`` for ``+none``, ``("default",)`` for
     ``python-tuned`` itself); ``None`` for a build that is not a tuned variant."""
     if build == TUNED:
         return ("default",)
-    if not (build.startswith(TUNED + "[") and build.endswith("]")):
+    if not build.startswith(TUNED + "+"):
         return None
-    inside = build[len(TUNED) + 1 : -1]
-    return () if inside == NO_SWITCH else tuple(inside.split("+"))
+    options = build[len(TUNED) + 1 :]
+    return () if options == NO_SWITCH else tuple(options.split("+"))
 
 
 def variants_in(data: RunData) -> list[str]:
-    """The tuned variants of the run: ``[none]`` first, then by how many switches they hold
+    """The tuned variants of the run: ``+none`` first, then by how many switches they hold
     (single switches in ``--builds`` order), ``python-tuned`` last."""
     tuned = [b for b in data.builds if switches_of(b) is not None]
 

@@ -16,9 +16,9 @@ from hotpath_lab.storage import load_run
 
 VARIANTS = {  # name → (e2e p99 in ns, GC collections) written into a clone of python's result
     "python-tuned": (40_000, 5),
-    "python-tuned[freeze]": (90_000, 30),
-    "python-tuned[none]": (101_000, 31),
-    "python-tuned[direct+gc-off]": (60_000, 4),
+    "python-tuned+freeze": (90_000, 30),
+    "python-tuned+none": (101_000, 31),
+    "python-tuned+direct+gc-off": (60_000, 4),
 }
 
 
@@ -70,8 +70,8 @@ def test_each_variant_has_its_row_in_ladder_order_with_its_ratio_to_python(
     rows = rows_of(table)
     # python, then [none], single switches, pairs, and the whole set last
     assert [r[0] for r in rows] == [
-        "`python`", "`python-tuned[none]`", "`python-tuned[freeze]`",
-        "`python-tuned[direct+gc-off]`", "`python-tuned`",
+        "`python`", "`python-tuned+none`", "`python-tuned+freeze`",
+        "`python-tuned+direct+gc-off`", "`python-tuned`",
     ]  # fmt: skip
     assert [r[1] for r in rows] == ["—", "none", "freeze", "direct+gc-off", "default"]
     python_p99 = load_run(folder).build("python").latency_ns.e2e.p99
@@ -110,7 +110,7 @@ def test_a_run_without_tuned_variants_has_no_tuning_section(sample_run: Path) ->
 
 def test_switches_are_read_from_the_name() -> None:
     assert switches_of("python-tuned") == ("default",)
-    assert switches_of("python-tuned[none]") == ()
-    assert switches_of("python-tuned[uvloop+freeze]") == ("uvloop", "freeze")
+    assert switches_of("python-tuned+none") == ()
+    assert switches_of("python-tuned+uvloop+freeze") == ("uvloop", "freeze")
     assert switches_of("python") is None
     assert switches_of("python-tuned-x") is None

@@ -2,7 +2,7 @@
 team tries before a rewrite, each tuning a switch so that one run measures what each bought
 (``docs/tuned.md``).
 
-- ``Tuning``: which switches are on (``SWITCHES``; a build spec's ``[freeze+uvloop]``);
+- ``Tuning``: which switches are on (``SWITCHES``; a build spec's ``python-tuned+freeze+uvloop``);
 - ``TunedService``: the engine for one pass, how it is called, on which event loop;
 - ``GcPolicy``: what the GC switches do once the warm-up is over (``gc_policy(tuning)``);
 - ``TunedEngine`` / ``CollectingEngine``: the Python engine with packed reports, and with

@@ -1,8 +1,8 @@
 """The tunings of the ``python-tuned`` build, each a switch, and how a build spec names them.
 
-``python-tuned`` alone is every switch of ``DEFAULT`` on; ``python-tuned[freeze]`` one switch,
-``python-tuned[freeze+uvloop]`` two (``+``, not ``,``: a ``--builds`` list is split on commas),
-``python-tuned[none]`` none (the tuned build's own plumbing, every tuning off: the control).
+``python-tuned`` alone is every switch of ``DEFAULT`` on; ``python-tuned+freeze`` one switch,
+``python-tuned+freeze+uvloop`` two (``+``, not ``,``: a ``--builds`` list is split on commas),
+``python-tuned+none`` none (the tuned build's own plumbing, every tuning off: the control).
 A build's name always lists its switches in ``SWITCHES`` order, so one tuning has one name.
 """
 
@@ -69,5 +69,5 @@ class Tuning:
         return "+".join(s for s in SWITCHES if s in self.on) or NONE
 
     def build_name(self, base: str) -> str:
-        """``base`` for the default tuning, else ``base[options]``."""
-        return base if self.on == frozenset(DEFAULT) else f"{base}[{self.options}]"
+        """``base`` for the default tuning, else ``base+options``."""
+        return base if self.on == frozenset(DEFAULT) else f"{base}+{self.options}"
