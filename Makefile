@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -50,7 +50,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid .
+PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid impls/python/hotpath-tuned .
 
 $(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt $(addsuffix /pyproject.toml,$(PY_PROJECTS))
 	$(PY) -m pip install --quiet -r requirements/lock.txt
@@ -113,6 +113,17 @@ MIGRATION_BUILDS := python,hybrid-risk,hybrid-risk-exec,rust-ffi,rust-native
 
 migration: setup ## The migration's phases side by side, with the migration-path view (docs/migration.md): make migration SCENARIO=volatility
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(MIGRATION_BUILDS) --pace $(PACE) --speed $(SPEED)
+
+# python, the tuned build's plumbing with every switch off, each switch alone, the default set,
+# and the Rust builds it is measured against (docs/tuned.md)
+comma := ,
+empty :=
+space := $(empty) $(empty)
+TUNED_SWITCHES := uvloop direct packed-reports freeze thresholds gc-off
+TUNED_BUILDS   ?= python,python-tuned+none,$(subst $(space),$(comma),$(TUNED_SWITCHES:%=python-tuned+%)),python-tuned,rust-ffi,rust-native
+
+tuned: setup ## Tuning Python one switch at a time, next to Rust (docs/tuned.md): make tuned SCENARIO=volatility [TUNED_BUILDS=...]
+	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds '$(TUNED_BUILDS)' --pace $(PACE) --speed $(SPEED)
 
 # over the wire the builds are the gateways: BUILDS applies only when given
 WIRE_BUILDS := $(if $(filter command line environment,$(origin BUILDS)),$(BUILDS),wire-rust,wire-python)

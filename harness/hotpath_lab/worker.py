@@ -186,7 +186,7 @@ def _python_passes(
         times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
         return times, pipeline.report_array()
 
-    return _passes(one_pass, options, pace)
+    return _passes(one_pass, options, pace, getattr(build, "warmed_up", None))
 
 
 def _self_driven_passes(
@@ -205,18 +205,27 @@ def _self_driven_passes(
             progress=progress(phase),
         )
 
-    return _passes(one_pass, options, pace)
+    return _passes(one_pass, options, pace, getattr(build, "warmed_up", None))
 
 
 PassFn = Callable[..., tuple[PassTimes, np.ndarray]]
 
 
 def _passes(
-    one_pass: PassFn, options: RunOptions, pace: Pace
+    one_pass: PassFn,
+    options: RunOptions,
+    pace: Pace,
+    warmed_up: Callable[[], object] | None = None,
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
-    """Warm-up (discarded), timed pass, throughput pass, overhead pass; fresh engine each."""
+    """Warm-up (discarded), timed pass, throughput pass, overhead pass; fresh engine each.
+
+    ``warmed_up``: the build's optional hook (docs/measurement.md), called once between the
+    warm-up and the timed pass (even with no warm-up), so its policy covers every pass after.
+    """
     if options.warmup > 0:
         one_pass(MAX, "warmup", stage_timing=False, limit=options.warmup)
+    if warmed_up is not None:
+        warmed_up()
     timed = _timed(lambda: one_pass(pace, "timed", stage_timing=True))
     throughput = None
     if options.throughput and pace.open_loop:

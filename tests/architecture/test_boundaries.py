@@ -34,6 +34,12 @@ PACKAGES: dict[str, tuple[Path, frozenset[str]]] = {
         REPO / "impls/python/hotpath-hybrid/hotpath_hybrid",
         frozenset({"numpy", "hotpath_format", "hotpath_asyncio", "hotpath_rs"}),
     ),
+    # the tuned Python build: the Python build with parts swapped, and what a Python team
+    # reaches for first (uvloop), nothing of Rust
+    "hotpath_tuned": (
+        REPO / "impls/python/hotpath-tuned/hotpath_tuned",
+        frozenset({"numpy", "hotpath_format", "hotpath_asyncio", "uvloop"}),
+    ),
     "hotpath_rs": (
         REPO / "impls/rust/hotpath-python/python/hotpath_rs",
         frozenset({"numpy", "hotpath_format"}),
@@ -94,6 +100,7 @@ def test_nothing_under_impls_imports_the_harness() -> None:
         ("impls/python/hotpath-format/pyproject.toml", "hotpath_format"),
         ("impls/python/hotpath-asyncio/pyproject.toml", "hotpath_asyncio"),
         ("impls/python/hotpath-hybrid/pyproject.toml", "hotpath_hybrid"),
+        ("impls/python/hotpath-tuned/pyproject.toml", "hotpath_tuned"),
         ("impls/rust/hotpath-python/pyproject.toml", "hotpath_rs"),
         ("harness/rust/hotpath-toolkit/pyproject.toml", "hotpath_toolkit"),
     ],

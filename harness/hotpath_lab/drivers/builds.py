@@ -1,8 +1,9 @@
-"""The built-in builds: ``python``, ``rust-ffi``, ``rust-native``, and the empty pipelines
-used to measure each driver's own overhead."""
+"""The built-in builds: ``python``, ``python-tuned+...``, the hybrids, ``rust-ffi``,
+``rust-native``, and the empty pipelines used to measure each driver's own overhead."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -103,6 +104,35 @@ class HybridRiskExecBuild:
         return HybridRiskExecPipeline(meta, n_events, stage_timing, expected_orders)
 
 
+class TunedBuild:
+    """``python-tuned+<switch>+…``: the Python build with the tunings of ``hotpath_tuned``
+    (``docs/tuned.md``); no options is every default switch on. Its pipelines are
+    ``hotpath_tuned.TunedService``s; ``warmed_up`` applies the GC switches."""
+
+    def __init__(self, options: str | None = None) -> None:
+        from hotpath_tuned import SWITCHES, Tuning, gc_policy
+
+        self.tuning = Tuning.parse(options)
+        self.name = self.tuning.build_name("python-tuned")
+        self.description = "the Python asyncio build, tuned in Python: " + (
+            "; ".join(SWITCHES[s] for s in SWITCHES if s in self.tuning.on) or "no switch on"
+        )
+        self._gc_policy = gc_policy(self.tuning)
+
+    def create(
+        self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
+    ) -> Pipeline:
+        from hotpath_tuned import TunedService
+
+        return TunedService(
+            meta, self.tuning, n_events=n_events, stage_timing=stage_timing,
+            expected_orders=expected_orders,
+        )  # fmt: skip
+
+    def warmed_up(self) -> None:
+        self._gc_policy.apply()
+
+
 class RustFfiPipeline:
     """The Rust engine called once per event through PyO3 (the mid-migration shape)."""
 
@@ -145,6 +175,7 @@ class EmptyPipeline:
 
     def __init__(self, *_: Any) -> None:
         self.handle: Callable[..., Any] = _ignore
+        self.loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
 
     def report_array(self) -> np.ndarray:
         return np.zeros(0, REPORT_DTYPE)
@@ -174,17 +205,25 @@ class EmptyBuild:
     name = "empty"
     description = "a pipeline that does nothing (driver overhead)"
 
-    def __init__(self, asynchronous: bool = False) -> None:
+    def __init__(
+        self,
+        asynchronous: bool = False,
+        loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None,
+    ) -> None:
         self.asynchronous = asynchronous
+        self.loop_factory = loop_factory
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
     ) -> Pipeline:
-        return EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
+        pipeline = EmptyAsyncPipeline() if self.asynchronous else EmptyPipeline()
+        pipeline.loop_factory = self.loop_factory
+        return pipeline
 
 
-BUILTIN: dict[str, Callable[[], AnyBuild]] = {
+BUILTIN: dict[str, Callable[..., AnyBuild]] = {
     "python": PythonBuild,
+    "python-tuned": TunedBuild,
     "hybrid-risk": HybridRiskBuild,
     "hybrid-risk-exec": HybridRiskExecBuild,
     "rust-ffi": RustFfiBuild,
@@ -196,5 +235,6 @@ DEFAULT_BUILDS = ("python", "rust-ffi", "rust-native")
 
 def overhead_build(build: Build, meta: ScenarioMeta) -> Build:
     """The empty pipeline that stands in for ``build`` under the same driver: awaited if
-    the build's pipelines are coroutines, called otherwise."""
-    return EmptyBuild(asynchronous=build.create(meta, 0, stage_timing=False).asynchronous)
+    the build's pipelines are coroutines, called otherwise, on the loop they name."""
+    pipeline = build.create(meta, 0, stage_timing=False)
+    return EmptyBuild(pipeline.asynchronous, getattr(pipeline, "loop_factory", None))

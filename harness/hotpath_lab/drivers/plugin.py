@@ -7,6 +7,20 @@ built-in builds: ``hotpath bench --builds python,my_package.module:MyBuild``.
 A build may instead *drive itself* (``SelfDrivenBuild``): it runs the replay loop, pacing
 and stamps included, outside the Python driver (``rust-native``). The harness chooses the
 driver by that capability, never by a build's name.
+
+Two optional hooks, for builds that tune their process (``python-tuned``); a build without
+them is driven exactly as before:
+
+- a pipeline's ``loop_factory`` (``Callable[[], asyncio.AbstractEventLoop] | None``): the
+  event loop the Python driver runs its pass on (uvloop's), instead of asyncio's default;
+- a build's ``warmed_up()``: called by the worker once, after the warm-up pass and before
+  the timed pass (``gc.freeze()``, GC thresholds: a process policy that should start once
+  the warm-up's work is done).
+
+A built-in build may take options, each after a ``+`` (``python-tuned+freeze+uvloop``): its
+factory is then called with the text after the first ``+`` (``freeze+uvloop``). ``+``, not
+brackets or commas: ``--builds`` lists are split on commas, and a build's name (which should
+say its options) is printed through rich, which takes ``[…]`` for markup.
 """
 
 from __future__ import annotations
@@ -146,14 +160,21 @@ def is_build(obj: object) -> bool:
     return not inspect.isclass(obj) and isinstance(obj, Build | SelfDrivenBuild)
 
 
-def load_build(spec: str, builtin: dict[str, Callable[[], AnyBuild]]) -> AnyBuild:
-    """A built-in build by name, or a plug-in given as ``module:attribute``.
+def load_build(spec: str, builtin: dict[str, Callable[..., AnyBuild]]) -> AnyBuild:
+    """A built-in build by name (``name+options``: its factory called with the options), or
+    a plug-in given as ``module:attribute``.
 
     The attribute may be a build class (instantiated with no arguments), a build instance,
     or a zero-argument factory returning one. Raises ``BuildSpecError`` naming the spec.
     """
     if spec in builtin:
         return builtin[spec]()
+    name, plus, options = spec.partition("+")
+    if plus and name in builtin:
+        try:
+            return builtin[name](options)
+        except (TypeError, ValueError) as exc:
+            raise BuildSpecError(f"build {spec!r}: options {options!r}: {exc}") from exc
     if ":" not in spec:
         known = ", ".join(sorted(builtin))
         raise BuildSpecError(
@@ -181,7 +202,7 @@ def load_build(spec: str, builtin: dict[str, Callable[[], AnyBuild]]) -> AnyBuil
 
 
 def load_builds(
-    specs: list[str], builtin: dict[str, Callable[[], AnyBuild]]
+    specs: list[str], builtin: dict[str, Callable[..., AnyBuild]]
 ) -> dict[str, AnyBuild]:
     """Every build of a ``--builds`` list, keyed by its ``name`` (the one identity a build
     has in run folders, tables and digests). Two specs giving one name are refused."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 from array import array
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -33,6 +35,8 @@ running (the same threshold as the noise-floor probe): wall time, but no CPU tim
 LEAD_IN_NS = 5_000_000
 """The first event is due this long after the pass starts."""
 
+T = TypeVar("T")
+
 
 def run_pass(
     pipeline: Pipeline,
@@ -47,7 +51,17 @@ def run_pass(
         raise TypeError(f"expected event records, got {records.dtype}")
     n = len(records) if limit is None else min(limit, len(records))
     offsets = pace.offsets_ns(records["ts"][:n])
-    return asyncio.run(_drive(pipeline, records, n, offsets, progress))
+    return _run(pipeline, _drive(pipeline, records, n, offsets, progress))
+
+
+def _run(pipeline: Pipeline, main: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(main)`` on the pipeline's event loop, if it names one (``loop_factory``,
+    docs/measurement.md); else on asyncio's default loop, as ``asyncio.run`` would."""
+    try:
+        with asyncio.Runner(loop_factory=getattr(pipeline, "loop_factory", None)) as runner:
+            return runner.run(main)
+    finally:
+        main.close()  # a loop that failed to start never ran it: no "never awaited" warning
 
 
 def feed(pipeline: Pipeline, records: np.ndarray, *, progress: ProgressFn | None = None) -> None:
@@ -68,7 +82,7 @@ def feed(pipeline: Pipeline, records: np.ndarray, *, progress: ProgressFn | None
                 progress(i, n)
 
     if pipeline.asynchronous:
-        asyncio.run(drive_async())
+        _run(pipeline, drive_async())
     else:
         for i in range(n):
             handle(i, *unpack(buf, i * size))

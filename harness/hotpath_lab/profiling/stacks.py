@@ -94,9 +94,9 @@ _BINDINGS_RUST = (
     "numpy::",
 )
 _BINDINGS_PYTHON = ("hotpath_rs/", "hotpath_toolkit/")
-_ENGINE_PYTHON = ("hotpath_asyncio/", "hotpath_hybrid/")
-"""The Python build, and the hybrid builds' Python side (their modules: ``desk_parts``,
-``risk_engine``, ``front``)."""
+_ENGINE_PYTHON = ("hotpath_asyncio/", "hotpath_hybrid/", "hotpath_tuned/")
+"""The Python build, the hybrid builds' Python side (their modules: ``desk_parts``,
+``risk_engine``, ``front``) and the tuned build's parts (``engine``, ``packed_reports``)."""
 # The core's timing helpers (the clock, the stage-stamp probe, pre-faulted buffers) live in
 # ``hotpath_core`` because the rust-ffi build needs them, but they measure, they are not the
 # engine: called by the native loop they are the driver's. Called from inside the engine (a

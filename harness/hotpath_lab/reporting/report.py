@@ -29,6 +29,7 @@ from hotpath_lab.reporting.compare import (
 from hotpath_lab.reporting.migration import migration_section
 from hotpath_lab.reporting.run_data import RunData
 from hotpath_lab.reporting.tail import tail_table
+from hotpath_lab.reporting.tuning import tuning_section
 from hotpath_lab.reporting.wire_report import wire_files, wire_sections
 from hotpath_lab.storage import Run, load_run
 from hotpath_lab.tables import noise_floor_line
@@ -65,6 +66,7 @@ def write_report(
             _where_time_goes(data, plots, base),
             _resources(plots),
             migration_section(data, lambda name: _img(plots, name)),
+            tuning_section(data),
         ]
     sections = [
         _header(data),
