@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -144,6 +144,25 @@ MAX_CONCURRENCY ?=
 gil: setup ## The GIL experiment (docs/gil.md): throughput and per-order P99 vs workers, per mode: make gil SCENARIO=volatility [MAX_CONCURRENCY=n]
 	$(HOTPATH) gil --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) $(if $(MAX_CONCURRENCY),--max-concurrency $(MAX_CONCURRENCY),)
 
+# hftbacktest in a venv of its own (requirements/hftbacktest.txt pins it: it needs numpy<2.3,
+# lock.txt pins numpy 2.4). Skipped with one line when the capture is absent or the pinned
+# packages cannot be installed (docs/peers.md).
+HFT_VENV  := .venv-hftbacktest
+HFT_STAMP := $(HFT_VENV)/.deps-stamp
+CAPTURE   ?= ../shared/data/binance-20240808
+RACE_ARGS ?=
+
+hftbacktest: setup ## Replay race, hftbacktest vs rust-native on the Binance capture (docs/peers.md): make hftbacktest [CAPTURE=dir] [RACE_ARGS="--lines 5000"]
+	@if [ ! -d "$(CAPTURE)" ]; then echo "hftbacktest: skipped, no capture at $(CAPTURE)"; exit 0; fi; \
+	if [ ! -f $(HFT_STAMP) ] || [ requirements/hftbacktest.txt -nt $(HFT_STAMP) ]; then \
+	  rm -rf $(HFT_VENV); \
+	  if ! { $(PYTHON) -m venv $(HFT_VENV) && $(HFT_VENV)/bin/python -m pip install --quiet -r requirements/hftbacktest.txt; } >$(HFT_VENV)-install.log 2>&1; then \
+	    echo "hftbacktest: skipped, the pinned hftbacktest could not be installed (see $(HFT_VENV)-install.log)"; exit 0; \
+	  fi; \
+	  touch $(HFT_STAMP); \
+	fi; \
+	$(HOTPATH) replay-race --capture $(CAPTURE) --hftbacktest-python $(HFT_VENV)/bin/python $(RACE_ARGS)
+
 BUILD ?= $(BUILDS)
 profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(BUILD) --pace $(PACE) --speed $(SPEED) --profile
@@ -199,7 +218,7 @@ lock: $(VENV)/bin/python ## Re-pin Python dependencies into requirements/lock.tx
 	$(PY) -m pip freeze --exclude-editable | grep -v '^hotpath' > requirements/lock.txt
 
 clean: ## Remove build outputs and the venv (keeps results/ and the scenario cache)
-	rm -rf $(VENV) target .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(HFT_VENV) target .mypy_cache .ruff_cache .pytest_cache
 	find . -name '__pycache__' -type d -prune -exec rm -rf {} +
 	rm -f impls/rust/hotpath-python/python/hotpath_rs/_native*.so
 	rm -f harness/rust/hotpath-toolkit/python/hotpath_toolkit/_native*.so
