@@ -18,6 +18,7 @@ from hotpath_lab.cli import (
     gate,
     gateway,
     gil,
+    readers,
     results,
     run,
     scenario,
@@ -65,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     sweep.register(sub)
     canary.register(sub)
     gil.register(sub)
+    readers.register(sub)
     gateway.register(sub)
     results.register(sub)
     gate.register(sub)

@@ -98,19 +98,26 @@ fn epoch_a_replaced_snapshot_is_freed_only_after_every_copy_of_it() {
 
 #[test]
 fn epoch_two_readers_and_the_writer() {
-    loom::model(|| {
+    // Three threads multiply the interleavings: the first publication is made before the
+    // readers start, and the preemption bound is 1 whatever LOOM_MAX_PREEMPTIONS says, so
+    // that the model finishes in seconds (docs/readers.md says what that leaves out).
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = Some(1);
+    builder.check(|| {
         let board = Arc::new(EpochBoard::new(1));
+        let mut w = Board::writer(&board);
+        w.publish(0, publication(1)).expect("instrument 0 is on the board");
         let readers: Vec<_> = (0..2)
             .map(|_| {
                 let reading = Arc::clone(&board);
                 thread::spawn(move || read_in_order(&mut Board::reader(&reading), 1))
             })
             .collect();
-        let mut w = Board::writer(&board);
-        publish_all(&mut w, 2);
+        w.publish(0, publication(2)).expect("instrument 0 is on the board");
+        w.reclaim();
         w.reclaim();
         for r in readers {
-            r.join().expect("reader");
+            assert!(r.join().expect("reader").is_some(), "published before the readers started");
         }
         assert_eq!(Board::reader(&board).top(0), Some(publication(2)));
     });

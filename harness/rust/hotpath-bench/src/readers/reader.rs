@@ -55,7 +55,7 @@ pub(crate) struct ReaderRun {
     seq_regressions: u64,
 }
 
-/// Polls `board` from the moment `start` opens until `done`.
+/// Polls `board` from the moment `start` opens until a sweep that began after `done`.
 ///
 /// # Errors
 /// [`BenchError::Histogram`] if the latency histogram cannot be made.
@@ -73,7 +73,9 @@ pub(crate) fn poll<B: Board>(
     let (mut reads, mut empty_reads, mut stale_reads, mut seq_regressions) = (0u64, 0u64, 0u64, 0u64);
     start.wait();
     let started = monotonic_ns();
-    while !done.load(Ordering::Acquire) {
+    // At least one sweep, even if the engine finished before this thread got a core.
+    loop {
+        let finished = done.load(Ordering::Acquire);
         for (instrument, last) in last_seq.iter_mut().enumerate() {
             let t0 = monotonic_ns();
             let top = reader.top(instrument);
@@ -97,6 +99,9 @@ pub(crate) fn poll<B: Board>(
                     }
                 }
             }
+        }
+        if finished {
+            break;
         }
     }
     let wall_ns = monotonic_ns() - started;
