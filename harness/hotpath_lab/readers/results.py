@@ -66,9 +66,10 @@ class ReaderResult:
         metadata=doc("one board read between two clock reads (the clock's ~20 ns included)")
     )
     stale_reads: int = field(
-        metadata=doc("reads older than the newest publication of the instrument at read end")
+        metadata=doc("reads older than a publication whose event ended before the read did")
     )
-    stale_measured: int = field(metadata=doc("stale reads the two summaries cover"))
+    stale_measured: int = field(metadata=doc("candidate reads examined (newer head seen after)"))
+    stale_unexamined: int = field(metadata=doc("candidates beyond the per-reader log, not examined"))
     stale_publications: LatencySummary = field(
         metadata=doc("per stale read: newer publications of the instrument (a count, not ns)")
     )
@@ -130,6 +131,7 @@ def _reader(f: dict[str, Any]) -> ReaderResult:
         read_latency_ns=LatencySummary(**f["read_latency"]),
         stale_reads=f["stale_reads"],
         stale_measured=f["stale_measured"],
+        stale_unexamined=f["stale_unexamined"],
         stale_publications=LatencySummary(**f["stale_publications"]),
         stale_ns=LatencySummary(**f["stale_ns"]),
         seq_regressions=f["seq_regressions"],

@@ -41,7 +41,8 @@ def test_writes_a_complete_run_folder(
         assert len(p.reader_results) == p.readers
         for r in p.reader_results:
             assert r.reads > 0 and r.reads_per_s > 0 and r.read_latency_ns.count == r.reads
-            assert r.seq_regressions == 0 and r.stale_reads <= r.reads
+            assert r.seq_regressions == 0 and r.stale_reads <= r.stale_measured <= r.reads
+            assert r.stale_ns.count == r.stale_reads
         if p.board == "none":
             assert p.publications == 0 and p.memory.peak_bytes == 0
     epoch = [p for p in run.points if p.board == "epoch"]

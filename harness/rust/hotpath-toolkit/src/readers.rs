@@ -80,6 +80,7 @@ fn reader_dict<'py>(py: Python<'py>, f: &ReaderFigures) -> PyResult<Bound<'py, P
     d.set_item("read_latency", summary_dict(py, &f.read_latency)?)?;
     d.set_item("stale_reads", f.stale_reads)?;
     d.set_item("stale_measured", f.stale_measured)?;
+    d.set_item("stale_unexamined", f.stale_unexamined)?;
     d.set_item("stale_publications", summary_dict(py, &f.stale_publications)?)?;
     d.set_item("stale_ns", summary_dict(py, &f.stale_ns)?)?;
     d.set_item("seq_regressions", f.seq_regressions)?;

@@ -29,11 +29,14 @@ pub struct ReaderFigures {
     /// Time of each read (a board call between two clock reads, so the clock's own cost,
     /// about 20 ns, is included).
     pub read_latency: Summary,
-    /// Reads that returned something older than the newest publication of that instrument
-    /// the writer had made by the end of the read.
+    /// Reads that returned something older than a publication of that instrument whose
+    /// event had ended before the read ended (of the candidates examined).
     pub stale_reads: u64,
-    /// Stale reads the figures below cover (the first [`STALE_LOG`]).
+    /// Candidates (a newer publication seen right after the read) examined: the first
+    /// [`STALE_LOG`]; the rest are counted in `stale_unexamined`.
     pub stale_measured: u64,
+    /// Candidates beyond [`STALE_LOG`], not examined.
+    pub stale_unexamined: u64,
     /// For stale reads: publications of the instrument newer than the one read.
     pub stale_publications: Summary,
     /// For stale reads: ns from the end of the event that superseded what was read to the
@@ -122,8 +125,9 @@ impl ReaderRun {
             empty_reads: self.empty_reads,
             wall_ns: self.wall_ns,
             read_latency: summarize(&self.latency),
-            stale_reads: self.stale_reads,
+            stale_reads: staleness.stale,
             stale_measured: self.stale.len() as u64,
+            stale_unexamined: self.stale_reads - self.stale.len() as u64,
             stale_publications: summarize(&staleness.publications),
             stale_ns: summarize(&staleness.ns),
             seq_regressions: self.seq_regressions,

@@ -38,15 +38,18 @@ pub(crate) fn publications_by_instrument(
 
 /// Stale reads measured: publications missed and ns since superseded.
 pub(crate) struct Staleness {
+    /// Candidates confirmed stale.
+    pub(crate) stale: u64,
     pub(crate) publications: Histogram<u64>,
     pub(crate) ns: Histogram<u64>,
 }
 
 impl Staleness {
-    /// For each stale read: how many publications of its instrument were newer than what
-    /// it returned, up to the newest it saw; and how long before the read ended the event
-    /// that superseded what it returned had ended (0 if that event's end stamp came after
-    /// the read: the publication precedes the stamp by the few ns left of the event).
+    /// For each candidate (a newer publication seen right after the read): stale if a
+    /// publication newer than what it returned came from an event that ended before the
+    /// read ended; then how many such publications it missed, and how long before the read
+    /// ended the first of them had ended. A publication is visible a few ns before its
+    /// event's end stamp, so this slightly under-counts, never over-counts.
     ///
     /// # Errors
     /// [`BenchError::Experiment`] if a read names a publication that is not in
@@ -56,7 +59,7 @@ impl Staleness {
         publications: &[Vec<u64>],
         end: &[u64],
     ) -> Result<Staleness, BenchError> {
-        let mut out = Staleness { publications: new_histogram()?, ns: new_histogram()? };
+        let mut out = Staleness { stale: 0, publications: new_histogram()?, ns: new_histogram()? };
         for read in stale {
             let list = publications.get(read.instrument).map_or(&[][..], Vec::as_slice);
             let rank = |index: u64| {
@@ -68,17 +71,22 @@ impl Staleness {
                 })
             };
             let newest = rank(read.newest)?;
-            // The first publication after what was read is the one that superseded it.
-            let (missed, superseding) = match read.seq {
-                Some(seq) => {
-                    let r = rank(seq)?;
-                    (newest - r, r + 1)
-                }
-                None => (newest + 1, 0),
+            // The publications after what was read, up to the newest seen after the read;
+            // only those whose event had ended before the read ended count (the newest
+            // is loaded after the read's end stamp, so it may be later still).
+            let first_newer = match read.seq {
+                Some(seq) => rank(seq)? + 1,
+                None => 0,
             };
-            let superseded_at = end.get(list[superseding] as usize).copied().unwrap_or(0);
-            out.publications.saturating_record(missed as u64);
-            out.ns.saturating_record(read.at_ns.saturating_sub(superseded_at));
+            let newer = &list[first_newer..=newest.max(first_newer)];
+            let ended_before =
+                newer.partition_point(|&j| end.get(j as usize).is_some_and(|&e| e <= read.at_ns));
+            if ended_before == 0 || first_newer > newest {
+                continue;
+            }
+            out.stale += 1;
+            out.publications.saturating_record(ended_before as u64);
+            out.ns.saturating_record(read.at_ns - end[newer[0] as usize]);
         }
         Ok(out)
     }
@@ -97,12 +105,15 @@ mod tests {
         let end = [10, 20, 30, 40, 50];
         let stale = [
             StaleRead { at_ns: 100, instrument: 0, seq: Some(0), newest: 3 },
-            StaleRead { at_ns: 45, instrument: 1, seq: None, newest: 4 },
+            StaleRead { at_ns: 55, instrument: 1, seq: None, newest: 4 },
+            // event 4 published but had not ended when the read ended: not stale
+            StaleRead { at_ns: 45, instrument: 1, seq: Some(1), newest: 4 },
         ];
         let s = Staleness::measure(&stale, &by, &end).expect("consistent");
+        assert_eq!(s.stale, 2);
         assert_eq!((s.publications.min(), s.publications.max()), (1, 2), "1 missed, then 2 (nothing read)");
         assert_eq!(s.ns.max(), 100 - 40, "superseded by event 3, which ended at 40");
-        assert_eq!(s.ns.min(), 45 - 20, "nothing read: superseded by the first publication");
+        assert_eq!(s.ns.min(), 55 - 20, "nothing read: superseded by the first publication");
         let bad = [StaleRead { at_ns: 1, instrument: 0, seq: Some(2), newest: 3 }];
         assert!(Staleness::measure(&bad, &by, &end).is_err(), "event 2 did not publish");
     }
