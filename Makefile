@@ -151,7 +151,7 @@ readers: setup ## Book readers (docs/readers.md): engine P99 with 0/1/2 readers,
 	$(HOTPATH) readers --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) $(if $(READERS),--readers $(READERS),)
 
 # loom models need every crate rebuilt with the cfg, so they get their own target folder.
-LOOM_MAX_PREEMPTIONS ?= 3
+LOOM_MAX_PREEMPTIONS ?= 2
 loom: ## Loom models of the book board's publication protocol (docs/readers.md): every interleaving up to LOOM_MAX_PREEMPTIONS
 	RUSTFLAGS="--cfg crossbeam_loom" CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),target)/loom LOOM_MAX_PREEMPTIONS=$(LOOM_MAX_PREEMPTIONS) \
 		cargo test --release -p hotpath-board --test loom

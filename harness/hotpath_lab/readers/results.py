@@ -69,7 +69,9 @@ class ReaderResult:
         metadata=doc("reads older than a publication whose event ended before the read did")
     )
     stale_measured: int = field(metadata=doc("candidate reads examined (newer head seen after)"))
-    stale_unexamined: int = field(metadata=doc("candidates beyond the per-reader log, not examined"))
+    stale_unexamined: int = field(
+        metadata=doc("candidates beyond the per-reader log, not examined")
+    )
     stale_publications: LatencySummary = field(
         metadata=doc("per stale read: newer publications of the instrument (a count, not ns)")
     )

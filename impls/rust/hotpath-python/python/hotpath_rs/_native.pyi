@@ -160,7 +160,7 @@ def contract() -> dict[str, Any]:
     character), ``codes`` (enum name → {NAME: value}), ``constants`` (``VENUE_ANY``,
     ``FORMAT_VERSION``, ``HEADER_SIZE``) and ``magic`` (``events``, ``reports``)."""
 
-TopOfBook = tuple[tuple[int, int] | None, tuple[int, int] | None, int, int]
+_TopOfBook = tuple[tuple[int, int] | None, tuple[int, int] | None, int, int]
 """``(bid, ask, seq, ts)``: each side ``(price, qty)`` or None; ``seq`` the index of the event
 after which the book looked like this, ``ts`` that event's timestamp."""
 
@@ -185,6 +185,6 @@ class BookBoard:
 class BoardReader:
     """One thread's reader of a ``BookBoard``."""
 
-    def top(self, instrument: int) -> TopOfBook | None:
+    def top(self, instrument: int) -> _TopOfBook | None:
         """The newest top of book of ``instrument``, or None before its first publication;
         ``ValueError`` for an instrument the board does not have."""
