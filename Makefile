@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -41,6 +41,8 @@ help: ## Show this help: every target, then every artifact and where it goes
 	@echo "  results/<scenario>/canary-<time>-<sha>/  one folder per canary shift: canary.json, canary.md,"
 	@echo "                              canary.png/.svg, each gateway's log (docs/canary.md)"
 	@echo "  results/<scenario>/gil-<time>-<sha>/  one folder per GIL experiment: gil.json, gil.md, gil.png/.svg (docs/gil.md)"
+	@echo "  results/<scenario>/readers-<time>-<sha>/  one folder per book-readers experiment: readers.json, readers.md (docs/readers.md)"
+	@echo "  target/loom/                the loom models' separate build (make loom)"
 	@echo "  .venv/notebook-results/     the fresh smoke run make notebooks executes the notebooks against"
 	@echo "  results/gate/<time>-<sha>/  one folder per gate: gate.md, gate.json, diffs of what regressed (docs/gate.md)"
 	@echo "  results/baselines/          committed: the gate's deterministic figures and report digests per build"
@@ -162,6 +164,16 @@ hftbacktest: setup ## Replay race, hftbacktest vs rust-native on the Binance cap
 	  touch $(HFT_STAMP); \
 	fi; \
 	$(HOTPATH) replay-race --capture $(CAPTURE) --hftbacktest-python $(HFT_VENV)/bin/python $(RACE_ARGS)
+
+READERS ?=
+readers: setup ## Book readers (docs/readers.md): engine P99 with 0/1/2 readers, lock-free vs mutex board: make readers SCENARIO=calm [READERS=0,1,2]
+	$(HOTPATH) readers --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) $(if $(READERS),--readers $(READERS),)
+
+# loom models need every crate rebuilt with the cfg, so they get their own target folder.
+LOOM_MAX_PREEMPTIONS ?= 2
+loom: ## Loom models of the book board's publication protocol (docs/readers.md): every interleaving up to LOOM_MAX_PREEMPTIONS
+	RUSTFLAGS="--cfg crossbeam_loom" CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),target)/loom LOOM_MAX_PREEMPTIONS=$(LOOM_MAX_PREEMPTIONS) \
+		cargo test --release -p hotpath-board --test loom
 
 BUILD ?= $(BUILDS)
 profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]

@@ -19,6 +19,7 @@ from hotpath_lab.cli import (
     gateway,
     gil,
     replay_race,
+    readers,
     results,
     run,
     scenario,
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     canary.register(sub)
     gil.register(sub)
     replay_race.register(sub)
+    readers.register(sub)
     gateway.register(sub)
     results.register(sub)
     gate.register(sub)

@@ -16,6 +16,9 @@ pub enum BenchError {
     /// Timing arrays of different lengths or otherwise inconsistent.
     #[error("timing arrays: {0}")]
     Timing(String),
+    /// An experiment setting that cannot run (for example readers without a board).
+    #[error("experiment: {0}")]
+    Experiment(String),
     /// A histogram could not be created, recorded into or serialised.
     #[error("histogram: {0}")]
     Histogram(String),

@@ -7,7 +7,9 @@
 //!   `hotpath_core::stamps`, fills the stage columns);
 //! - [`native`]: the rust-native build's loop: pacing, stamps and the engine in one Rust loop;
 //! - [`jitter`]: the machine's noise floor (how much time a spinning thread loses);
-//! - [`recorder`]: turning those arrays into HdrHistograms, `.hgrm` and `.hlog` text.
+//! - [`recorder`]: turning those arrays into HdrHistograms, `.hgrm` and `.hlog` text;
+//! - [`readers`]: the contention experiment, the engine publishing its top of book while
+//!   reader threads poll it (`docs/readers.md`).
 //!
 //! The method is written up in `docs/measurement.md`.
 #![deny(unsafe_code)]
@@ -17,6 +19,7 @@ pub mod error;
 pub mod jitter;
 pub mod native;
 pub mod pacing;
+pub mod readers;
 pub mod recorder;
 pub mod timing;
 

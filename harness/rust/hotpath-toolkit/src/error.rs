@@ -1,6 +1,7 @@
 //! The crate's one error type and the one place it becomes a Python exception.
 
 use hotpath_bench::BenchError;
+use hotpath_board::BoardError;
 use hotpath_core::CoreError;
 use hotpath_scenario::ScenarioError;
 use pyo3::exceptions::{PyOSError, PyValueError};
@@ -23,6 +24,9 @@ pub enum ToolkitError {
     /// A pacing spec, timing arrays or a histogram the measuring side refuses.
     #[error(transparent)]
     Bench(#[from] BenchError),
+    /// A board kind or instrument the book board refuses.
+    #[error(transparent)]
+    Board(#[from] BoardError),
     /// A scenario config, scale or market stream the generator refuses.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
@@ -50,6 +54,7 @@ impl From<ToolkitError> for PyErr {
             ToolkitError::Scenario(e) => scenario_config_error(&e),
             ToolkitError::Core(_)
             | ToolkitError::Bench(_)
+            | ToolkitError::Board(_)
             | ToolkitError::Buffer { .. }
             | ToolkitError::Argument(_) => PyValueError::new_err(err.to_string()),
         }

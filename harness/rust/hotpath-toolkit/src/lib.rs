@@ -12,6 +12,7 @@ mod buffers;
 mod error;
 mod jitter;
 mod native;
+mod readers;
 mod recording;
 mod region;
 mod scenario;
@@ -25,6 +26,7 @@ fn hotpath_toolkit_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     scenario::register(m)?;
     native::register(m)?;
+    readers::register(m)?;
     m.add_function(wrap_pyfunction!(recording::record_timings, m)?)?;
     m.add_function(wrap_pyfunction!(recording::summarize_gaps, m)?)?;
     m.add_function(wrap_pyfunction!(jitter::measure_jitter, m)?)?;

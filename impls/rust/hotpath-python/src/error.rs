@@ -1,5 +1,6 @@
 //! The one bridge from Rust errors to Python exceptions.
 
+use hotpath_board::BoardError;
 use hotpath_core::CoreError;
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -32,4 +33,9 @@ pub fn to_py(err: CoreError) -> PyErr {
         CoreError::Metadata { .. } => MetadataError::new_err(err.to_string()),
         CoreError::Canary { .. } | CoreError::OutOfRange { .. } => PyValueError::new_err(err.to_string()),
     }
+}
+
+/// Converts a board error (an unknown instrument or board kind) into `ValueError`.
+pub fn board_to_py(err: BoardError) -> PyErr {
+    PyValueError::new_err(err.to_string())
 }

@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod board;
 mod buffers;
 mod concurrent;
 mod contract;
@@ -26,6 +27,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(contract::contract, m)?)?;
     m.add_class::<concurrent::PyDetachedEngine>()?;
     m.add_function(wrap_pyfunction!(concurrent::replay_threads, m)?)?;
+    m.add_class::<board::PyBookBoard>()?;
+    m.add_class::<board::PyBoardReader>()?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ import numpy as np
 from hotpath_format import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_toolkit import _native
 from hotpath_toolkit._native import (
+    BOARD_KINDS,
     BUILD_PROFILE,
     GENERATOR,
     ReplayProgress,
@@ -31,6 +32,7 @@ from hotpath_toolkit._native import (
 )
 
 __all__ = [
+    "BOARD_KINDS",
     "BUILD_PROFILE",
     "GENERATOR",
     "ReplayProgress",
@@ -41,6 +43,7 @@ __all__ = [
     "measure_jitter",
     "native_run",
     "overlay_strategy",
+    "readers_pass",
     "record_timings",
     "replay",
     "summarize_gaps",
@@ -122,4 +125,22 @@ def summarize_gaps(later: np.ndarray, earlier: np.ndarray) -> dict[str, Any]:
     """The HDR summary (``count``, ``min``, ``p50`` … ``p9999``, ``max``, ``mean``) of
     ``later - earlier`` per event, in ns; 0 stamps are left out, negative gaps count as 0."""
     out: dict[str, Any] = _native.summarize_gaps(_u64(later), _u64(earlier))
+    return out
+
+
+def readers_pass(
+    meta_json: str,
+    records: np.ndarray,
+    board: str | None,
+    readers: int,
+    pace: str,
+    speed: float,
+    *,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """One pass of the contention experiment (``docs/readers.md``), GIL released: the
+    engine publishing to ``board`` (``None``: no board) while ``readers`` threads poll it."""
+    out: dict[str, Any] = _native.readers_pass(
+        meta_json, _event_bytes(records), board, readers, pace, speed, limit=limit
+    )
     return out

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BOARD_KINDS",
     "BUILD_PROFILE",
     "GENERATOR",
     "ReplayProgress",
@@ -22,6 +23,7 @@ __all__ = [
     "measure_jitter",
     "native_run",
     "overlay_strategy",
+    "readers_pass",
     "record_timings",
     "replay",
     "summarize_gaps",
@@ -31,6 +33,9 @@ __all__ = [
 __version__: str
 BUILD_PROFILE: str
 """``release`` or ``debug``: the Cargo profile the module was built with."""
+
+BOARD_KINDS: tuple[str, ...]
+"""The book boards of the contention experiment, in report order: ``("epoch", "mutex")``."""
 
 GENERATOR: str
 """``"hotpath-scenario <version>+model.<revision>"``: the scenario generator's identity."""
@@ -113,3 +118,19 @@ def validate_scenario_config(config_json: str) -> None:
 
 def counted_region(f: Callable[[], Any]) -> Any:
     """Calls ``f()`` inside the frame the gate's callgrind run counts (docs/gate.md)."""
+
+def readers_pass(
+    meta_json: str,
+    records: npt.NDArray[np.uint8],
+    board: str | None,
+    readers: int,
+    pace: str,
+    speed: float,
+    *,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """One pass of the contention experiment, GIL released: ``board``, ``readers``,
+    ``engine`` and ``engine_e2e`` (summaries, ns), ``events``, ``engine_wall_ns``,
+    ``publications``, ``memory`` (``snapshot_bytes``, ``fixed_bytes``, ``allocated``,
+    ``live``, ``peak_live``, ``peak_bytes``), ``reader_figures`` (one dict per reader) and
+    ``digest``. ``ValueError`` for an unknown board, a bad pace or readers without a board."""

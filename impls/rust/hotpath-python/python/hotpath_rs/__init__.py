@@ -17,6 +17,7 @@ from hotpath_format import EVENT_DTYPE, REPORT_DTYPE
 from hotpath_rs import _native
 from hotpath_rs._native import (
     BUILD_PROFILE,
+    BoardReader,
     DetachedEngine,
     FormatError,
     MetadataError,
@@ -26,6 +27,8 @@ from hotpath_rs._native import (
 
 __all__ = [
     "BUILD_PROFILE",
+    "BoardReader",
+    "BookBoard",
     "DetachedEngine",
     "Engine",
     "FormatError",
@@ -109,3 +112,34 @@ def contract() -> dict[str, Any]:
     fields, code tables and constants (see ``_native.pyi``)."""
     out: dict[str, Any] = _native.contract()
     return out
+
+
+class BookBoard:
+    """The engine's top of book per instrument for Python readers (docs/readers.md): one
+    thread replays through ``publish_replay`` (GIL released) while others poll, each through
+    its own ``reader()``."""
+
+    __slots__ = ("_board",)
+
+    def __init__(self, meta_json: str, kind: str = "epoch") -> None:
+        self._board = _native.BookBoard(meta_json, kind)
+
+    @property
+    def kind(self) -> str:
+        return str(self._board.kind)
+
+    @property
+    def instruments(self) -> int:
+        return int(self._board.instruments)
+
+    def publish_replay(self, records: np.ndarray) -> tuple[str, int]:
+        """A fresh engine over ``records``: ``(report digest, publications)``."""
+        digest, published = self._board.publish_replay(_event_bytes(records))
+        return str(digest), int(published)
+
+    def reader(self) -> BoardReader:
+        """A reader for the calling thread only: ``reader.top(instrument)``."""
+        return self._board.reader()
+
+    def memory(self) -> dict[str, int]:
+        return dict(self._board.memory())

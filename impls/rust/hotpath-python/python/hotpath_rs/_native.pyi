@@ -11,6 +11,8 @@ import numpy.typing as npt
 
 __all__ = [
     "BUILD_PROFILE",
+    "BoardReader",
+    "BookBoard",
     "DetachedEngine",
     "Engine",
     "FormatError",
@@ -157,3 +159,32 @@ def contract() -> dict[str, Any]:
     ``report``: ``size`` and ``fields`` as ``(name, offset, size, kind)`` with numpy's kind
     character), ``codes`` (enum name → {NAME: value}), ``constants`` (``VENUE_ANY``,
     ``FORMAT_VERSION``, ``HEADER_SIZE``) and ``magic`` (``events``, ``reports``)."""
+
+_TopOfBook = tuple[tuple[int, int] | None, tuple[int, int] | None, int, int]
+"""``(bid, ask, seq, ts)``: each side ``(price, qty)`` or None; ``seq`` the index of the event
+after which the book looked like this, ``ts`` that event's timestamp."""
+
+@final
+class BookBoard:
+    """The engine's top of book per instrument, for readers on other threads
+    (docs/readers.md): ``epoch`` (lock-free) or ``mutex``."""
+
+    def __new__(cls, meta_json: str, kind: str = "epoch") -> BookBoard: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def instruments(self) -> int: ...
+    def publish_replay(self, records: npt.NDArray[np.uint8]) -> tuple[str, int]:
+        """A fresh engine over ``records`` with the GIL released, publishing each change of an
+        instrument's top of book: ``(report digest, publications)``."""
+    def reader(self) -> BoardReader:
+        """A reader for the calling thread only."""
+    def memory(self) -> dict[str, int]: ...
+
+@final
+class BoardReader:
+    """One thread's reader of a ``BookBoard``."""
+
+    def top(self, instrument: int) -> _TopOfBook | None:
+        """The newest top of book of ``instrument``, or None before its first publication;
+        ``ValueError`` for an instrument the board does not have."""
