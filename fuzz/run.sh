@@ -17,6 +17,7 @@ RUST_TARGETS=(scenario_file metadata_json wire_frames)
 PY_TARGETS=(scenario_file metadata_json wire_frames binance_capture)
 FUZZ_OUT=${FUZZ_OUT:-target/fuzz-runs/$(date -u +%Y%m%dT%H%M%SZ)}
 PY=${PY:-.venv/bin/python}
+ENGINES=${FUZZ_ENGINES:-rust python}  # FUZZ_ENGINES=python: the atheris targets only
 # rss_limit: an input that makes a decoder allocate gigabytes is a finding, not a slow run
 LIBFUZZER_ARGS=(-max_total_time="$SECONDS_EACH" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1)
 mkdir -p "$FUZZ_OUT/artifacts"
@@ -52,7 +53,9 @@ run_one() {
   fi
 }
 
-if ! cargo +nightly --version >/dev/null 2>&1; then
+if [[ " $ENGINES " != *" rust "* ]]; then
+  :
+elif ! cargo +nightly --version >/dev/null 2>&1; then
   echo "fuzz: no nightly Rust toolchain, the cargo-fuzz targets are skipped"
 elif ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   echo "fuzz: cargo-fuzz is not installed (cargo install cargo-fuzz --locked), the cargo-fuzz targets are skipped"
@@ -70,7 +73,9 @@ else
   done
 fi
 
-if ! "$PY" -c 'import atheris' >/dev/null 2>&1; then
+if [[ " $ENGINES " != *" python "* ]]; then
+  :
+elif ! "$PY" -c 'import atheris' >/dev/null 2>&1; then
   echo "fuzz: atheris is not installed in $PY (make fuzz installs requirements/fuzz.txt), the Python targets are skipped"
 else
   for t in "${PY_TARGETS[@]}"; do

@@ -15,12 +15,12 @@ import struct
 import sys
 from pathlib import Path
 
-import hotpath_rs
 import numpy as np
 
-from hotpath_format import EVENT_MAGIC, encode_file, read_events
+from hotpath_asyncio.replayer import replay
+from hotpath_format import REPORT_STRUCT, ScenarioMeta, read_events
 from hotpath_format.codes import WireKind
-from hotpath_format.files import REPORT_MAGIC
+from hotpath_format.files import EVENT_MAGIC, REPORT_MAGIC, encode_file
 from hotpath_format.records import REPORT_DTYPE
 from hotpath_format.wire import records_frame, text_frame
 from hotpath_lab.scenarios import build_scenario
@@ -48,7 +48,7 @@ def main() -> None:
         meta = json.dumps(scenario.meta_dict, sort_keys=True, separators=(",", ":")).encode()
         head = np.array(scenario.records[:HEAD_EVENTS])
         _write("scenario_file", name, _image(EVENT_MAGIC, meta, head))
-        reports = _image(REPORT_MAGIC, b"{}", _reports(meta, head))
+        reports = _image(REPORT_MAGIC, b"{}", _reports(scenario.meta, head))
         _write("scenario_file", f"{name}-reports", reports)
         _write("metadata_json", name, meta)
         _write("wire_frames", name, _frames(meta, head))
@@ -69,9 +69,11 @@ def _image(magic: bytes, meta: bytes, records: np.ndarray) -> bytes:
     return b"".join(bytes(chunk) for chunk in encode_file(magic, meta, records))
 
 
-def _reports(meta: bytes, events: np.ndarray) -> np.ndarray:
+def _reports(meta: ScenarioMeta, events: np.ndarray) -> np.ndarray:
     """The reports the engine gives for ``events``: a real report stream."""
-    return hotpath_rs.replay(meta.decode(), events.view(np.uint8)).view(REPORT_DTYPE)
+    engine = replay(meta, events)
+    body = b"".join(REPORT_STRUCT.pack(seq, *r) for seq, r in enumerate(engine.reports, 1))
+    return np.frombuffer(body, REPORT_DTYPE)
 
 
 def _frames(meta: bytes, events: np.ndarray) -> bytes:

@@ -1,5 +1,6 @@
 """Calls every PyO3 entry point of ``hotpath_rs`` and ``hotpath_toolkit`` on a small
-scenario, the refusals included (each extension's exceptions raised from Rust): the program
+scenario (the compiled ``_native`` modules themselves, so each call is one PyO3 entry
+point with the argument types of its ``.pyi``), the refusals included (each extension's exceptions raised from Rust): the program
 ``test_memcheck.py`` runs under valgrind memcheck. It checks the answers it gets only
 loosely (that the builds agree): what is under test is the memory traffic.
 
@@ -14,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-import hotpath_rs
-import hotpath_toolkit
+from hotpath_rs import _native as hotpath_rs
+from hotpath_toolkit import _native as hotpath_toolkit
+
 from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, ScenarioMeta
 from hotpath_lab.scenarios import generate_records, load_manifest, overlay
 
@@ -44,7 +46,7 @@ def main(events: int) -> None:
         raise SystemExit(f"the entry points disagree: {digests}")
     _risk_desk(meta_json, records)
     market = np.ascontiguousarray(records[np.isin(records["kind"], MARKET_KINDS)])
-    overlay(market, meta.raw, REPO / "scenarios" / "binance.toml", seed=3)
+    overlay(market, meta.raw, REPO / "scenarios" / "smoke.toml", seed=3)
     hotpath_toolkit.summarize_gaps(np.arange(10, 20, dtype=np.uint64), np.arange(10, dtype=np.uint64))
     hotpath_toolkit.measure_jitter(0.05)
     hotpath_toolkit.counted_region(lambda: None)
