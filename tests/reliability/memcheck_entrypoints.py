@@ -1,8 +1,9 @@
 """Calls every PyO3 entry point of ``hotpath_rs`` and ``hotpath_toolkit`` on a small
-scenario (the compiled ``_native`` modules themselves, so each call is one PyO3 entry
-point with the argument types of its ``.pyi``), the refusals included (each extension's exceptions raised from Rust): the program
-``test_memcheck.py`` runs under valgrind memcheck. It checks the answers it gets only
-loosely (that the builds agree): what is under test is the memory traffic.
+scenario (the compiled ``_native`` modules themselves, so each call is one PyO3 entry point
+with the argument types of its ``.pyi``), the refusals included (each extension's errors
+raised from Rust): the program ``test_memcheck.py`` runs under valgrind memcheck. It checks
+the answers it gets only loosely (that the builds agree): what is under test is the memory
+traffic.
 
 Run alone: ``python tests/reliability/memcheck_entrypoints.py [EVENTS]``; prints ``ok``.
 """
@@ -14,12 +15,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from hotpath_rs import _native as hotpath_rs
-from hotpath_toolkit import _native as hotpath_toolkit
 
 from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, ScenarioMeta
 from hotpath_lab.scenarios import generate_records, load_manifest, overlay
+from hotpath_toolkit import _native as hotpath_toolkit
 
 REPO = Path(__file__).resolve().parents[2]
 MARKET_KINDS = (1, 2)
@@ -47,7 +47,9 @@ def main(events: int) -> None:
     _risk_desk(meta_json, records)
     market = np.ascontiguousarray(records[np.isin(records["kind"], MARKET_KINDS)])
     overlay(market, meta.raw, REPO / "scenarios" / "smoke.toml", seed=3)
-    hotpath_toolkit.summarize_gaps(np.arange(10, 20, dtype=np.uint64), np.arange(10, dtype=np.uint64))
+    hotpath_toolkit.summarize_gaps(
+        np.arange(10, 20, dtype=np.uint64), np.arange(10, dtype=np.uint64)
+    )
     hotpath_toolkit.measure_jitter(0.05)
     hotpath_toolkit.counted_region(lambda: None)
     hotpath_rs.contract()

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from tests.reliability.memcheck import run_under_memcheck
 
 pytestmark = [
