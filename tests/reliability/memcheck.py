@@ -22,13 +22,19 @@ class MemcheckError:
     what: str
     objects: tuple[str, ...]
     """The shared object of each frame of the error's stack, innermost first."""
+    functions: tuple[str, ...]
+    """The function of each frame (``?`` where valgrind had no symbol)."""
 
     @property
     def ours(self) -> bool:
         return any(frag in obj for obj in self.objects for frag in OUR_OBJECTS)
 
     def describe(self) -> str:
-        return f"{self.kind}: {self.what} via {' <- '.join(dict.fromkeys(self.objects))}"
+        frames = (
+            f"{fn[:90]} ({obj.rsplit('/', 1)[-1]})"
+            for fn, obj in zip(self.functions, self.objects, strict=True)
+        )
+        return f"{self.kind}: {self.what}\n    " + "\n    ".join(frames)
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,9 @@ def parse(xml_file: Path, returncode: int, stderr: str) -> MemcheckRun:
         what = err.findtext("what") or err.findtext("xwhat/text") or ""
         stack = err.find("stack")
         frames = stack.findall("frame") if stack is not None else []
-        errors.append(MemcheckError(kind, what, tuple(f.findtext("obj", "?") for f in frames)))
+        objects = tuple(f.findtext("obj", "?") for f in frames)
+        functions = tuple(f.findtext("fn", "?") for f in frames)
+        errors.append(MemcheckError(kind, what, objects, functions))
     return MemcheckRun(
         returncode, tuple(errors), _count(root, "errorcounts"), _count(root, "suppcounts"), stderr
     )
