@@ -11,7 +11,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPRESSIONS = Path(__file__).with_name("cpython.supp")
+SUPPRESSIONS = (
+    Path(__file__).with_name("cpython.supp"),
+    Path(__file__).with_name("dependencies.supp"),
+)
 OUR_OBJECTS = ("hotpath_rs/_native", "hotpath_toolkit/_native")
 """Path fragments of the extension modules built from this repository's crates."""
 
@@ -61,7 +64,7 @@ def run_under_memcheck(args: list[str], xml_file: Path, *, timeout: float) -> Me
         "valgrind", "--tool=memcheck", "--num-callers=50", "--track-origins=no",
         # the interpreter frees little at exit by design: only definite leaks are errors
         "--leak-check=full", "--show-leak-kinds=definite", "--errors-for-leak-kinds=definite",
-        f"--suppressions={SUPPRESSIONS}", "--xml=yes", f"--xml-file={xml_file}",
+        *(f"--suppressions={s}" for s in SUPPRESSIONS), "--xml=yes", f"--xml-file={xml_file}",
         sys.executable, *args,
     ]  # fmt: skip
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
