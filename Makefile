@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -98,6 +98,28 @@ lint: setup ## rustfmt --check, clippy -D warnings, ruff, mypy, stubtest (.pyi a
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m mypy.stubtest hotpath_rs._native hotpath_toolkit._native
+
+# Standing defences (docs/reliability.md): fuzzing, AddressSanitizer, valgrind memcheck.
+FUZZ_SECONDS ?= 25
+FUZZ_TARGETS ?=
+FUZZ_STAMP   := $(VENV)/.fuzz-stamp
+$(FUZZ_STAMP): $(DEPS_STAMP) requirements/fuzz.txt
+	$(PY) -m pip install --quiet -r requirements/fuzz.txt \
+	  || echo "fuzz: atheris did not install; the Python targets will be skipped"
+	@touch $@
+
+fuzz: setup $(FUZZ_STAMP) ## Fuzz every decoder of outside input, FUZZ_SECONDS each (cargo-fuzz on nightly, atheris): make fuzz [FUZZ_SECONDS=25] [FUZZ_TARGETS=wire_frames]
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+ASAN_TARGET := x86_64-unknown-linux-gnu
+sanitize: ## hotpath-core's tests under AddressSanitizer (nightly toolchain; skipped with a line where absent)
+	@if cargo +nightly --version >/dev/null 2>&1; then \
+	  RUSTFLAGS="-Zsanitizer=address" RUSTDOCFLAGS="-Zsanitizer=address" ASAN_OPTIONS=detect_leaks=1 \
+	    cargo +nightly test -p hotpath-core --target $(ASAN_TARGET) --target-dir target/asan --lib --tests; \
+	else echo "sanitize: no nightly Rust toolchain, AddressSanitizer run skipped"; fi
+
+memcheck: setup ## Every PyO3 entry point of both extensions under valgrind memcheck (fails on an error in our code)
+	$(PY) -m pytest tests/reliability/test_memcheck.py -q -m "slow or not slow"
 
 fmt: setup ## Format Rust and Python sources in place
 	cargo fmt --all

@@ -122,6 +122,12 @@ def _int(d: dict[str, Any], key: str, where: str, *, minimum: int | None = None)
     return v
 
 
+def _decimals(d: dict[str, Any], key: str, where: str) -> int:
+    """An optional display precision: absent is 0, else an integer >= 0 (found by fuzzing:
+    ``int()`` let ``1e999`` through as an ``OverflowError`` and ``"x"`` as a ``ValueError``)."""
+    return _int(d, key, where, minimum=0) if key in d else 0
+
+
 def _dense(items: Any, what: str, file: str) -> list[dict[str, Any]]:
     if not isinstance(items, list):
         raise MetadataError(f"{file}: metadata: {what} must be a list")
@@ -157,8 +163,8 @@ def _parse(d: dict[str, Any], file: str) -> ScenarioMeta:
                 max_order_qty=_int(x, "max_order_qty", f"instruments[{i}]", minimum=1),
                 max_price=_int(x, "max_price", f"instruments[{i}]", minimum=1),
                 band_bps=_int(x, "band_bps", f"instruments[{i}]", minimum=0),
-                price_decimals=int(x.get("price_decimals", 0)),
-                qty_decimals=int(x.get("qty_decimals", 0)),
+                price_decimals=_decimals(x, "price_decimals", f"instruments[{i}]"),
+                qty_decimals=_decimals(x, "qty_decimals", f"instruments[{i}]"),
             )
             for i, x in enumerate(instruments_raw)
         )
