@@ -291,9 +291,12 @@ class NautilusPipeline:
 
     def _refuse(self, id: int, instrument: int, account: int, venue: int, side: int,
                 why: object) -> None:  # fmt: skip
-        """A request the adapter could not put to its path: a REJECT at stage VALIDATION
-        with no reason of ours (``why`` is kept only for debugging)."""
+        """A request the adapter could not put to its path (or its strategy did not send):
+        a REJECT at stage VALIDATION with no reason of ours, and no stamps (``why`` is kept
+        only for debugging)."""
         del why
+        if self._stamps is not None:
+            self._stamps[0][self._index] = 0
         self._append(ReportKind.REJECT, id, 0, 0, 0, instrument, account, Stage.VALIDATION,
                      0, venue, 0, side)  # fmt: skip
 

@@ -27,7 +27,14 @@ from nautilus_trader.model.currencies import USD
 from nautilus_trader.model.enums import AccountType, BookType, CurrencyType, OmsType
 from nautilus_trader.model.identifiers import InstrumentId, Symbol, TraderId, Venue
 from nautilus_trader.model.instruments import CurrencyPair
-from nautilus_trader.model.objects import FIXED_PRECISION, Currency, Money, Price, Quantity
+from nautilus_trader.model.objects import (
+    FIXED_PRECISION,
+    MONEY_MAX,
+    Currency,
+    Money,
+    Price,
+    Quantity,
+)
 
 from hotpath_format import InstrumentMeta, ScenarioMeta
 
@@ -153,10 +160,12 @@ def risk_config(meta: ScenarioMeta) -> Any:
     notional = min((a.limits.max_order_notional for a in meta.accounts), default=0)
     per_order: dict[str, int] = {}
     for ins in meta.instruments:
-        # our notional is price units × qty units; its notional is in the quote currency
-        scale = 10 ** (ins.price_decimals + ins.qty_decimals)
-        for v in meta.venues:
-            per_order[f"{ins.symbol}.{venue_name(v.id)}"] = max(1, notional // scale)
+        # our notional is price units × qty units; its notional is in the quote currency,
+        # and a limit beyond what its Money holds is no limit at all
+        limit = max(1, notional // 10 ** (ins.price_decimals + ins.qty_decimals))
+        if limit <= int(MONEY_MAX):
+            for v in meta.venues:
+                per_order[f"{ins.symbol}.{venue_name(v.id)}"] = limit
     count = sum(a.limits.rate_limit_count for a in meta.accounts) or 100
     window_ns = max((a.limits.rate_limit_window_ns for a in meta.accounts), default=10**9)
     rate = f"{count}/{_hms(max(window_ns, 1_000_000))}"
