@@ -153,12 +153,13 @@ $(PEERS_STAMP): $(NATIVE_STAMP) requirements/lock.txt requirements/peers.txt $(a
 
 peers: setup ## NautilusTrader's order path next to ours in one run (docs/peers.md): make peers SCENARIO=smoke [PEERS_BUILDS=...]; one line and exit 0 when it cannot be installed
 	@if $(MAKE) --no-print-directory $(PEERS_STAMP) > $(PEERS_LOG) 2>&1; then \
-	  $(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds '$(PEERS_BUILDS)' --pace $(PACE) --speed $(SPEED); \
+	  HOTPATH_PEERS_PYTHON=$(abspath $(PEERS_PY)) $(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) \
+	    --builds '$(PEERS_BUILDS)' --pace $(PACE) --speed $(SPEED); \
 	else $(PEERS_SKIP); fi
 
 test-peers: setup ## The peers' adapter tests in .venv-peers (installing it first); one line and exit 0 when it cannot be installed
 	@if $(MAKE) --no-print-directory $(PEERS_STAMP) > $(PEERS_LOG) 2>&1; then \
-	  $(PEERS_PY) -m pytest tests/peers -q; \
+	  HOTPATH_PEERS_PYTHON=$(abspath $(PEERS_PY)) $(PEERS_PY) -m pytest tests/hotpath_lab/peers -q; \
 	else $(PEERS_SKIP); fi
 
 # over the wire the builds are the gateways: BUILDS applies only when given

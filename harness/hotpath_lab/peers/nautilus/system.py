@@ -38,9 +38,11 @@ from nautilus_trader.model.objects import (
 
 from hotpath_format import InstrumentMeta, ScenarioMeta
 
-STARTING_BALANCE = 10**12
-"""USD per venue account: large, so that its balance and margin checks never bind (ours have
-no cash limit; our exposure limits have no counterpart there: docs/peers.md)."""
+STARTING_DIGITS = 15
+"""Each venue account holds 10^(15 − precision) of every currency (10¹³ USD, 10⁷ BTC): so
+much that its balance checks never bind (ours have no cash limit; our exposure limits have
+no counterpart there: docs/peers.md), and no more than its balance arithmetic, which goes
+through doubles, keeps exact (below 2⁵³ of the smallest unit)."""
 
 ANY_VENUE = 255
 
@@ -72,13 +74,24 @@ class NautilusSystem:
         self.engine = engine
         self.kernel = engine.kernel
         self.clock = self.kernel.clock
+        listed = {
+            (ins.id, v.id): _listing(ins, venue_name(v.id))
+            for ins in meta.instruments
+            for v in meta.venues
+        }
+        currencies = {
+            c.code: c for _, i in listed.values() for c in (i.base_currency, i.quote_currency)
+        }
+        balances = [Money(_starting(c), c) for _, c in sorted(currencies.items())]
         self.exchanges: dict[int, Any] = {}
         for v in meta.venues:
-            self.exchanges[v.id] = self._add_venue(venue_name(v.id))
+            self.exchanges[v.id] = self._add_venue(
+                venue_name(v.id), balances or [Money(_starting(USD), USD)]
+            )
         self.listings: dict[tuple[int, int], Listing] = {}
         for ins in meta.instruments:
             for v in meta.venues:
-                listing, instrument = _listing(ins, venue_name(v.id))
+                listing, instrument = listed[(ins.id, v.id)]
                 self.kernel.data_engine.process(instrument)  # into the cache, as add_instrument
                 self.exchanges[v.id].add_instrument(instrument)
                 self.listings[(ins.id, v.id)] = listing
@@ -90,14 +103,16 @@ class NautilusSystem:
             exchange.initialize_account()
         self.kernel.start()
 
-    def _add_venue(self, name: str) -> Any:
+    def _add_venue(self, name: str, balances: list[Any]) -> Any:
         venue = Venue(name)
         exchange = SimulatedExchange(
             venue=venue,
             oms_type=OmsType.NETTING,
-            account_type=AccountType.MARGIN,
-            starting_balances=[Money(STARTING_BALANCE, USD)],
-            base_currency=USD,
+            # a cash account: its RiskEngine skips every notional and balance check for a
+            # margin account (1.221), and we want its pre-trade checks on
+            account_type=AccountType.CASH,
+            starting_balances=balances,
+            base_currency=None,  # one balance per currency: its sells need the base one
             default_leverage=Decimal(1),
             leverages={},
             margin_model=LeveragedMarginModel(),
@@ -177,6 +192,10 @@ def risk_config(meta: ScenarioMeta) -> Any:
     )
 
 
+def _starting(currency: Any) -> int:
+    return int(10 ** (STARTING_DIGITS - currency.precision))
+
+
 def _hms(ns: int) -> str:
     """A timedelta as its throttle settings spell it (``HH:MM:SS.ffffff``)."""
     us = ns // 1000
@@ -214,8 +233,6 @@ def _listing(ins: InstrumentMeta, venue: str) -> tuple[Listing, Any]:
         ts_init=0,
         max_quantity=Quantity.from_raw(ins.max_order_qty * qty_scale, ins.qty_decimals),
         max_price=Price.from_raw(ins.max_price * price_scale, ins.price_decimals),
-        margin_init=Decimal(0),
-        margin_maint=Decimal(0),
         maker_fee=Decimal(0),
         taker_fee=Decimal(0),
     )
