@@ -54,7 +54,6 @@ from hotpath_lab.peers.nautilus.system import ANY_VENUE, Listing, NautilusSystem
 VENUE_REJECT = 0
 """``stage`` of a REJECT the venue (or its execution path after the RiskEngine) decided."""
 
-OUR_SIDE = {OrderSide.BUY: Side.BUY, OrderSide.SELL: Side.SELL}
 ITS_SIDE = {int(Side.BUY): OrderSide.BUY, int(Side.SELL): OrderSide.SELL}
 AGGRESSOR = {int(Side.BUY): AggressorSide.BUYER, int(Side.SELL): AggressorSide.SELLER}
 LIQUIDITY = {LiquiditySide.MAKER: Liquidity.MAKER, LiquiditySide.TAKER: Liquidity.TAKER}
@@ -150,9 +149,6 @@ class NautilusPipeline:
             return None
         v, r, e = (np.frombuffer(a, np.uint64) for a in self._stamps)
         return v, r, e
-
-    def dispose(self) -> None:
-        self._system.dispose()
 
     # -- market data ------------------------------------------------------------------------
 

@@ -159,9 +159,6 @@ class NautilusSystem:
         """Its clock to the scenario's time (the only time either pipeline knows)."""
         self.clock.set_time(ts)
 
-    def dispose(self) -> None:
-        self.engine.dispose()
-
 
 def venue_name(venue_id: int) -> str:
     return f"V{venue_id}"
