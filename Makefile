@@ -23,13 +23,14 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck peers test-peers FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo "artifacts:"
 	@echo "  .venv/                      pinned Python packages, both builds and the lab installed (make setup)"
+	@echo "  .venv-peers/                NautilusTrader (requirements/peers.txt) and the lab, for make peers (docs/peers.md)"
 	@echo "  target/                     Rust build outputs (release extension, tests, benches, profiling copies)"
 	@echo "  ~/.cache/hotpath/scenarios  generated scenario files (\$$HOTPATH_CACHE), keyed by manifest, seed, scale"
 	@echo "  target/release/hotpath-{gateway,loadgen}  the wire-rust gateway and floors, the load generator"
@@ -149,6 +150,42 @@ TUNED_BUILDS   ?= python,python-tuned+none,$(subst $(space),$(comma),$(TUNED_SWI
 tuned: setup ## Tuning Python one switch at a time, next to Rust (docs/tuned.md): make tuned SCENARIO=volatility [TUNED_BUILDS=...]
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds '$(TUNED_BUILDS)' --pace $(PACE) --speed $(SPEED)
 
+# Peers (docs/peers.md): NautilusTrader's order path next to ours, in one run. It conflicts
+# with the lock (pandas, uvloop), so it lives in a venv of its own with the lab installed
+# editable; the orchestrator runs from .venv and starts the nautilus worker on .venv-peers.
+PEERS_VENV     := .venv-peers
+PEERS_PY       := $(PEERS_VENV)/bin/python
+PEERS_STAMP    := $(PEERS_VENV)/.peers-stamp
+PEERS_LOG      := $(PEERS_VENV).log
+PEERS_REPLACES := pandas pandas-stubs uvloop
+PEERS_BUILDS   ?= python,python-tuned,rust-ffi,rust-native,nautilus
+NAUTILUS_PIN   := $(shell grep -m1 '^nautilus_trader==' requirements/peers.txt)
+PEERS_SKIP      = echo "peers: skipped: $(NAUTILUS_PIN) cannot be installed or imported in $(PEERS_VENV) (log: $(PEERS_LOG))"
+
+$(PEERS_STAMP): $(NATIVE_STAMP) requirements/lock.txt requirements/peers.txt $(addsuffix /pyproject.toml,$(PY_PROJECTS))
+	rm -rf $(PEERS_VENV)
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$(PEERS_PY) -m pip install --quiet --upgrade pip
+	grep -v -E '^($(subst $(space),|,$(PEERS_REPLACES)))==' requirements/lock.txt > $(PEERS_VENV)/lock-base.txt
+	$(PEERS_PY) -m pip install --quiet -r $(PEERS_VENV)/lock-base.txt -r requirements/peers.txt
+	$(PEERS_PY) -m pip install --quiet --no-deps --no-build-isolation $(addprefix -e ,$(PY_PROJECTS))
+	# the two extensions as built for .venv (same CPython 3.11), found where maturin put them
+	printf '%s\n' $(abspath $(addsuffix /python,$(EXTENSIONS))) \
+	  > "$$($(PEERS_PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/hotpath-extensions.pth"
+	$(PEERS_PY) -c 'import nautilus_trader, hotpath_lab.worker, hotpath_toolkit, hotpath_rs'
+	@touch $@
+
+peers: setup ## NautilusTrader's order path next to ours in one run (docs/peers.md): make peers SCENARIO=smoke [PEERS_BUILDS=...]; one line and exit 0 when it cannot be installed
+	@if $(MAKE) --no-print-directory $(PEERS_STAMP) > $(PEERS_LOG) 2>&1; then \
+	  HOTPATH_PEERS_PYTHON=$(abspath $(PEERS_PY)) $(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) \
+	    --builds '$(PEERS_BUILDS)' --pace $(PACE) --speed $(SPEED); \
+	else $(PEERS_SKIP); fi
+
+test-peers: setup ## The peers' adapter tests in .venv-peers (installing it first); one line and exit 0 when it cannot be installed
+	@if $(MAKE) --no-print-directory $(PEERS_STAMP) > $(PEERS_LOG) 2>&1; then \
+	  HOTPATH_PEERS_PYTHON=$(abspath $(PEERS_PY)) $(PEERS_PY) -m pytest tests/hotpath_lab/peers -q; \
+	else $(PEERS_SKIP); fi
+
 # over the wire the builds are the gateways: BUILDS applies only when given
 WIRE_BUILDS := $(if $(filter command line environment,$(origin BUILDS)),$(BUILDS),wire-rust,wire-python)
 RATES ?=
@@ -252,7 +289,7 @@ lock: $(VENV)/bin/python ## Re-pin Python dependencies into requirements/lock.tx
 	$(PY) -m pip freeze --exclude-editable | grep -v '^hotpath' > requirements/lock.txt
 
 clean: ## Remove build outputs and the venv (keeps results/ and the scenario cache)
-	rm -rf $(VENV) $(HFT_VENV) target .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(HFT_VENV) $(PEERS_VENV) $(PEERS_LOG) target .mypy_cache .ruff_cache .pytest_cache
 	find . -name '__pycache__' -type d -prune -exec rm -rf {} +
 	rm -f impls/rust/hotpath-python/python/hotpath_rs/_native*.so
 	rm -f harness/rust/hotpath-toolkit/python/hotpath_toolkit/_native*.so

@@ -21,7 +21,7 @@ from hotpath_format import EventFile
 from hotpath_lab import environment
 from hotpath_lab.atomic import atomic_directory
 from hotpath_lab.drivers.builds import BUILTIN
-from hotpath_lab.drivers.plugin import BuildFailed, load_builds
+from hotpath_lab.drivers.plugin import AnyBuild, BuildFailed, BuildSpecError, load_builds
 from hotpath_lab.inspection import summarize
 from hotpath_lab.options import Job, RunOptions
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
@@ -61,7 +61,8 @@ def run_bench(
     Raises ``OptionsError``/``PaceError`` for a bad option and ``BuildSpecError`` for a
     build that cannot be loaded, before anything runs.
     """
-    specs = check_options(options)
+    loaded = load_checked(options)
+    specs = {name: spec for name, (spec, _) in loaded.items()}
     env = environment.collect()
     run_id = new_run_id(env["git"]["short"])
     summary = summarize(scenario)
@@ -70,13 +71,15 @@ def run_bench(
     with atomic_directory(final) as staging:
         results = {}
         for name, spec in specs.items():
-            results[name] = _run_worker(name, spec, scenario, options, staging, progress)
+            python = getattr(loaded[name][1], "interpreter", None) or sys.executable
+            results[name] = _run_worker(name, spec, scenario, options, staging, progress, python)
         profiles = None
         if options.profile:  # never during the timed pass: a pass of its own, per build
             profiles = profile_builds(scenario.path, specs, staging, options, results, progress)
         # the model checks every worker's result before anything is written: a run.json
         # that readers would refuse cannot be made
         builds = {b: decode(BuildResult, r, f"result of build {b!r}") for b, r in results.items()}
+        compared = {b: r for b, r in builds.items() if r.shadow_equal}  # peers: docs/peers.md
         run = Run(
             mode="in-process",
             run_id=run_id,
@@ -86,10 +89,10 @@ def run_bench(
             options=options,
             environment=decode(Environment, env, "environment"),
             builds=builds,
-            digests={b: r.digest for b, r in builds.items()},
-            agree=len({r.digest for r in builds.values()}) == 1
+            digests={b: r.digest for b, r in compared.items()},
+            agree=len({r.digest for r in compared.values()}) <= 1
             and all(
-                r.throughput is None or r.throughput.digest == r.digest for r in builds.values()
+                r.throughput is None or r.throughput.digest == r.digest for r in compared.values()
             ),
             ratios=ratios(builds),
             profiles=None if profiles is None else decode(Profiles, profiles, "profile pass"),
@@ -105,9 +108,23 @@ def run_bench(
 
 def check_options(options: RunOptions) -> dict[str, str]:
     """Checks every option and loads every build once; returns name → ``--builds`` entry."""
+    return {name: spec for name, (spec, _) in load_checked(options).items()}
+
+
+def load_checked(options: RunOptions) -> dict[str, tuple[str, AnyBuild]]:
+    """Checks every option; name → (``--builds`` entry, the build loaded). A build with an
+    ``interpreter`` (a peer in its own venv, docs/peers.md) has its workers run on it; the
+    profile pass runs every build here, so it refuses such a build up front."""
     options.check()
     loaded = load_builds(list(options.builds), BUILTIN)
-    return {name: options.builds[i] for i, name in enumerate(loaded)}
+    if options.profile is not None:
+        elsewhere = [n for n, b in loaded.items() if getattr(b, "interpreter", None)]
+        if elsewhere:
+            raise BuildSpecError(
+                f"--profile cannot profile {', '.join(elsewhere)}: it runs on another "
+                "interpreter (docs/peers.md)"
+            )
+    return {name: (options.builds[i], b) for i, (name, b) in enumerate(loaded.items())}
 
 
 def _run_worker(
@@ -117,13 +134,14 @@ def _run_worker(
     options: RunOptions,
     staging: Path,
     progress: PhaseProgress | None,
+    python: str,
 ) -> dict[str, Any]:
     job = Job(
         kind="measure", build=spec, scenario_path=str(scenario.path), out=str(staging),
         options=options,
     )  # fmt: skip
-    result, cpu_trace = _spawn(name, job, progress, sample=True)
-    memory, _ = _spawn(name, replace(job, kind="memory"), progress, sample=False)
+    result, cpu_trace = _spawn(name, job, progress, sample=True, python=python)
+    memory, _ = _spawn(name, replace(job, kind="memory"), progress, sample=False, python=python)
     result["memory"].update(memory["memory"])
     if cpu_trace is not None:
         attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
@@ -131,7 +149,7 @@ def _run_worker(
 
 
 def _spawn(
-    name: str, job: Job, progress: PhaseProgress | None, *, sample: bool
+    name: str, job: Job, progress: PhaseProgress | None, *, sample: bool, python: str
 ) -> tuple[dict[str, Any], Any]:
     """Runs the worker of build ``name`` to completion; returns its result and CPU trace."""
     staging = Path(job.out)
@@ -147,7 +165,7 @@ def _spawn(
             ProgressChannel(channel_path, create=True) as channel,
             tempfile.TemporaryFile("w+") as errors,
             subprocess.Popen(
-                [sys.executable, "-m", "hotpath_lab.worker", str(spec_path), str(channel_path)],
+                [python, "-m", "hotpath_lab.worker", str(spec_path), str(channel_path)],
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
             ) as proc,

@@ -51,6 +51,9 @@ def render_run(run: Run, console: Console) -> None:
     render_ratios(run.ratios, console)
     agree = "[green]all builds agree[/]" if run.agree else "[bold red]BUILDS DISAGREE[/]"
     digests = ", ".join(f"{b} {d[:12]}" for b, d in run.digests.items())
+    peers = [b for b, r in run.builds.items() if not r.shadow_equal]
+    if peers:  # their reports are their own (docs/peers.md)
+        digests += "; not compared: " + ", ".join(f"{p} (a peer)" for p in peers)
     console.print(f"output digests: {digests} — {agree}", highlight=False)
 
 

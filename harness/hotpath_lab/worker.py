@@ -147,6 +147,10 @@ def run_worker(job: Job) -> dict[str, Any]:
     }
     if jitter is not None:
         result["jitter"] = jitter
+    if not getattr(build, "shadow_equal", True):  # a peer (docs/peers.md)
+        from hotpath_lab.peers.figures import peer_figures
+
+        result["peer"] = peer_figures(build, records, timed.reports, t)
     if throughput is not None:
         tp_digest = report_digest(throughput.reports)
         result["throughput"] = {

@@ -52,7 +52,8 @@ def register(sub: Any) -> None:
         "--builds",
         default=None,
         help="comma-separated builds: python, hybrid-risk, hybrid-risk-exec (the migration's "
-        "middle phases, docs/migration.md), rust-ffi, rust-native, or a plug-in "
+        "middle phases, docs/migration.md), rust-ffi, rust-native, nautilus (a peer, in "
+        ".venv-peers: docs/peers.md), or a plug-in "
         f"module:attribute (default: {','.join(DEFAULT_BUILDS)}); with --mode wire: "
         f"{', '.join(GATEWAYS)} (default: all; the floors always run)",
     )

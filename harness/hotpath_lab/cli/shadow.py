@@ -62,6 +62,12 @@ def cmd_shadow(args: argparse.Namespace) -> int:
         raise BuildSpecError("--events and --perturb-event need --wire")
     specs = [b.strip() for b in (args.builds or IN_PROCESS).split(",") if b.strip()]
     builds = load_builds(specs, BUILTIN)
+    peers = [b for b, build in builds.items() if not getattr(build, "shadow_equal", True)]
+    if peers:
+        raise BuildSpecError(
+            f"{', '.join(peers)}: a peer, not shadow-equal (its reports are its own outcomes, "
+            "docs/peers.md); `hotpath bench` measures it"
+        )
     if len(builds) < 2:
         raise BuildSpecError(f"shadow needs two or more builds, got {specs}")
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)

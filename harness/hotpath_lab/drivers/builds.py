@@ -1,5 +1,6 @@
 """The built-in builds: ``python``, ``python-tuned+...``, the hybrids, ``rust-ffi``,
-``rust-native``, and the empty pipelines used to measure each driver's own overhead."""
+``rust-native``, the ``nautilus`` peer (docs/peers.md), and the empty pipelines used to
+measure each driver's own overhead."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import numpy as np
 from hotpath_format import REPORT_DTYPE, ScenarioMeta
 from hotpath_lab.drivers.native import NativeBuild
 from hotpath_lab.drivers.plugin import AnyBuild, Build, Pipeline
+from hotpath_lab.peers.nautilus import NautilusBuild
 
 
 class PythonPipeline:
@@ -228,6 +230,7 @@ BUILTIN: dict[str, Callable[..., AnyBuild]] = {
     "hybrid-risk-exec": HybridRiskExecBuild,
     "rust-ffi": RustFfiBuild,
     "rust-native": NativeBuild,
+    "nautilus": NautilusBuild,  # a peer, in .venv-peers (docs/peers.md)
     "empty": EmptyBuild,
 }
 DEFAULT_BUILDS = ("python", "rust-ffi", "rust-native")

@@ -17,6 +17,15 @@ them is driven exactly as before:
   the timed pass (``gc.freeze()``, GC thresholds: a process policy that should start once
   the warm-up's work is done).
 
+Two optional attributes, for *peers* (another project's order path, docs/peers.md):
+
+- a build's ``shadow_equal = False``: its report stream is its own outcomes translated, not
+  our contract's; it is left out of the run's digest check, and its worker also records
+  the submit path (validated → risked stamps) and submit → accepted (validated → executed,
+  accepted orders) in ``run.json``'s ``peer`` section;
+- a build's ``interpreter`` (a path, or ``None``): the Python its workers run on, when its
+  packages conflict with the lab's lock and live in a venv of their own.
+
 A built-in build may take options, each after a ``+`` (``python-tuned+freeze+uvloop``): its
 factory is then called with the text after the first ``+`` (``freeze+uvloop``). ``+``, not
 brackets or commas: ``--builds`` lists are split on commas, and a build's name (which should

@@ -27,6 +27,7 @@ from hotpath_lab.reporting.compare import (
     verdicts,
 )
 from hotpath_lab.reporting.migration import migration_section
+from hotpath_lab.reporting.peers import peers_section
 from hotpath_lab.reporting.run_data import RunData
 from hotpath_lab.reporting.tail import tail_table
 from hotpath_lab.reporting.tuning import tuning_section
@@ -67,6 +68,7 @@ def write_report(
             _resources(plots),
             migration_section(data, lambda name: _img(plots, name)),
             tuning_section(data),
+            peers_section(data),
         ]
     sections = [
         _header(data),
@@ -101,6 +103,9 @@ def _header(data: RunData) -> str:
             if run.agree
             else "**BUILDS DISAGREE: their report streams differ**"
         )
+        peers = [b for b, r in run.builds.items() if not r.shadow_equal]
+        if peers:  # docs/peers.md
+            agree += f" ({', '.join(peers)}: a peer, not compared)"
         what = f"builds {', '.join(data.builds)}"
     return (
         f"# {sc.name} — run {run.run_id}\n\n"

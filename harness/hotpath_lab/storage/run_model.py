@@ -209,6 +209,29 @@ class BuildFiles:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PeerFigures:
+    """``builds.<build>.peer``: a peer, another project's order path driven on the scenario
+    (docs/peers.md). It is not shadow-equal: its ``digest`` is of its own outcomes
+    translated into report records, never compared with the other builds'."""
+
+    package: str
+    version: str | None
+    interpreter: str = field(metadata=doc("the Python its worker ran on (its own venv)"))
+    requests: Mapping[str, int] = field(
+        metadata=doc("order requests by what its path decided (docs/peers.md)")
+    )
+    submit_ns: LatencySummary = field(
+        metadata=doc("its submit path: command sent → handed on (or denied by its risk check)")
+    )
+    submit_to_accepted_ns: LatencySummary = field(
+        metadata=doc("command sent → accepted by its venue (accepted orders)")
+    )
+    submit_to_answer_ns: LatencySummary = field(
+        metadata=doc("command sent → the first answer of its path, whatever it was")
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
 class BuildResult:
     """``builds.<build>``: everything measured for one build."""
 
@@ -237,6 +260,14 @@ class BuildResult:
     jitter: Jitter | None = field(default=None, metadata=may_be_absent())
     cpu_samples: CpuSamples | None = field(default=None, metadata=may_be_absent())
     wire: WirePass | None = field(default=None, metadata=may_be_absent("wire runs"))
+    peer: PeerFigures | None = field(
+        default=None, metadata=may_be_absent("peer builds, which are not shadow-equal")
+    )
+
+    @property
+    def shadow_equal(self) -> bool:
+        """Whether its report stream is compared with the others' (every build but a peer)."""
+        return self.peer is None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -432,11 +463,13 @@ class Run:
     options: RunOptions = field(metadata=doc("hotpath_lab.options.RunOptions"))
     environment: Environment
     builds: Mapping[str, BuildResult]
-    digests: Mapping[str, str]
+    digests: Mapping[str, str] = field(
+        metadata=doc("build → report digest, of the shadow-equal builds (not the peers)")
+    )
     agree: bool = field(
         metadata=doc(
-            "every build and every pass produced the same report digest (wire: the "
-            "in-process reference's, by the generator and by the gateway)"
+            "every shadow-equal build and every pass produced the same report digest (wire: "
+            "the in-process reference's, by the generator and by the gateway)"
         )
     )
     ratios: Mapping[str, Ratios] = field(
