@@ -62,6 +62,7 @@ def run_experiment(
     progress: PassProgress | None = None,
 ) -> Experiment:
     import hotpath_rs
+
     from hotpath_toolkit import readers_pass
 
     meta_json = scenario.meta.to_json()
