@@ -94,9 +94,9 @@ fn every_pass_reports_what_a_plain_replay_reports_and_readers_read_in_order() {
         for reader in &r.readers {
             assert!(reader.reads > 0 && reader.read_latency.count == reader.reads, "{reader:?}");
             assert_eq!(reader.seq_regressions, 0);
-            assert!(
-                reader.stale_measured <= reader.stale_reads && reader.stale_ns.count == reader.stale_measured
-            );
+            // confirmed stale reads are some of the candidates examined, each with its age
+            assert!(reader.stale_reads <= reader.stale_measured, "{reader:?}");
+            assert_eq!(reader.stale_ns.count, reader.stale_reads, "{reader:?}");
         }
     }
     let (none, epoch, mutex) = (&runs[0], &runs[1], &runs[2]);
