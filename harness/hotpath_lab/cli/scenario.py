@@ -176,7 +176,7 @@ def render_summary(s: ScenarioSummary) -> None:
         f"(x{s.peak_100ms_rate / max(s.quiet_rate, 1):.0f} quiet)",
         highlight=False,
     )
-    console.print(f"events/s  {sparkline(s.rate_per_second)}", highlight=False)
+    console.print(f"events/s  {sparkline(s.rates())}", highlight=False)
 
 
 def cmd_config(args: argparse.Namespace) -> int:
