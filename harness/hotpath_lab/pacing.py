@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-
 MAX_RATE = 1e9
 """Most events per second ``rate:N`` takes: intended times are whole ns, so a faster rate
 would give successive events the same time (``hotpath_bench::pacing::MAX_RATE``)."""

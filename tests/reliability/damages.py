@@ -44,8 +44,7 @@ META: dict[str, Any] = {
 SNAPSHOT = '1000 {"lastUpdateId":10,"bids":[["100.00","1.0"]],"asks":[["101.00","1.0"]]}'
 LINES = [
     SNAPSHOT,
-    '2000 {"stream":"btcusdt@depth@100ms","data":{"U":11,"u":12,"b":[["100.00","2.0"]],'
-    '"a":[]}}',
+    '2000 {"stream":"btcusdt@depth@100ms","data":{"U":11,"u":12,"b":[["100.00","2.0"]],"a":[]}}',
     '3000 {"stream":"btcusdt@trade","data":{"p":"100.50","q":"0.1","m":true}}',
     '4000 {"stream":"btcusdt@bookTicker","data":{"u":13,"b":"100.00","B":"2.0","a":"101.00",'
     '"A":"1.0"}}',
@@ -276,7 +275,7 @@ def outcome(damage: Damage, d: Path) -> int:
         return main(cli_args(damage, target, d))
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception:  # noqa: BLE001 - what a user would see as a traceback and exit 1
+    except Exception:
         return 1
 
 
@@ -296,9 +295,13 @@ if __name__ == "__main__":  # pragma: no cover - the figures for the note
     import tempfile
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stderr(io.StringIO()):
-        with contextlib.redirect_stdout(io.StringIO()):
-            table = counts(n, Path(tmp))
+    quiet = io.StringIO()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        contextlib.redirect_stderr(quiet),
+        contextlib.redirect_stdout(quiet),
+    ):
+        table = counts(n, Path(tmp))
     for decoder, by_code in table.items():
         codes = ", ".join(f"exit {c}: {k}" for c, k in sorted(by_code.items()))
         print(f"{decoder:<9} {sum(by_code.values())} inputs  {codes}")

@@ -29,11 +29,11 @@ from hotpath_lab.scenarios.units import ManifestError, Table
 
 __all__ = [
     "MAX_SCALE",
-    "check_scale",
-    "check_seed",
     "build_scenario",
     "cache_dir",
     "cached_path",
+    "check_scale",
+    "check_seed",
     "generate_records",
     "generator_version",
     "overlay",

@@ -135,8 +135,7 @@ def test_bad_book_ticker_policy_is_refused(tmp_path: Path) -> None:
     ("line", "message"),
     [
         (
-            '3000 {"stream":"btcusdt@trade","data":{"p":"92233720368547758.08","q":"1",'
-            '"m":true}}',
+            '3000 {"stream":"btcusdt@trade","data":{"p":"92233720368547758.08","q":"1","m":true}}',
             "trade: field 'p': price '92233720368547758.08' is 9223372036854775808 units, "
             "beyond the largest an event record holds (i64",
         ),
@@ -146,8 +145,7 @@ def test_bad_book_ticker_policy_is_refused(tmp_path: Path) -> None:
             "trade: field 'q': size '92233720368.54775808' is 9223372036854775808 units",
         ),
         (
-            '3000 {"lastUpdateId":11,"bids":[["1.00","1"],["1' + "0" * 30 + '.00","1"]],'
-            '"asks":[]}',
+            '3000 {"lastUpdateId":11,"bids":[["1.00","1"],["1' + "0" * 30 + '.00","1"]],"asks":[]}',
             "depth snapshot: bids[1]: price",
         ),
         (

@@ -1,7 +1,9 @@
 //! Moving records between numpy and Rust: read event records in place, hand back owned
 //! arrays without copying them again.
 
-use hotpath_core::format::{check_kinds, events_from_bytes, records_as_bytes, EventKind, EventRecord, ReportRecord};
+use hotpath_core::format::{
+    check_kinds, events_from_bytes, records_as_bytes, EventKind, EventRecord, ReportRecord,
+};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 

@@ -3,9 +3,9 @@
 //! it by a test instead of by hand.
 
 use hotpath_core::format::{
-    code_tables, event_fields, report_fields, Field, FieldType, FileKind, EVENT_RECORD_SIZE,
-    FORMAT_VERSION, HEADER_SIZE, METADATA_FIELDS, REPORT_RECORD_SIZE, VENUE_ANY, WIRE_HEADER_SIZE, WIRE_MAX_BATCH, WIRE_MAX_TEXT,
-    WIRE_VERSION,
+    code_tables, event_fields, report_fields, Field, FieldType, FileKind, EVENT_RECORD_SIZE, FORMAT_VERSION,
+    HEADER_SIZE, METADATA_FIELDS, REPORT_RECORD_SIZE, VENUE_ANY, WIRE_HEADER_SIZE, WIRE_MAX_BATCH,
+    WIRE_MAX_TEXT, WIRE_VERSION,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
