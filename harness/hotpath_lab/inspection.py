@@ -30,8 +30,13 @@ class ScenarioSummary:
     instruments: list[dict[str, Any]]
     venues: list[str]
     accounts: list[str]
+    span_seconds: int
+    """Whole seconds from the first event's to the last event's (both included)."""
+    busy_seconds: list[int] = field(repr=False)
+    """The seconds (from the first event) that hold events, ascending; the others hold none.
+    Listed sparsely: a file's last timestamp may lie centuries after its first."""
     rate_per_second: list[int] = field(repr=False)
-    """Events in each whole second from the first event (the burst shows here)."""
+    """Events in each of ``busy_seconds`` (the burst shows here)."""
     median_rate: float
     quiet_rate: float
     """10th percentile of the per-second rates: the calm baseline."""
@@ -46,6 +51,14 @@ class ScenarioSummary:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def rates(self) -> Rates:
+        """Events per second, as ``summarize`` counted them."""
+        return Rates(
+            np.asarray(self.busy_seconds, np.int64),
+            np.asarray(self.rate_per_second, np.int64),
+            self.span_seconds,
+        )
+
 
 def summarize(f: EventFile, *, digest: str | None = None) -> ScenarioSummary:
     r = f.records
@@ -58,13 +71,12 @@ def summarize(f: EventFile, *, digest: str | None = None) -> ScenarioSummary:
     market = int(sum(counts[k.name] for k in _MARKET_KINDS))
     first = int(r["ts"][0]) if len(r) else 0
     last = int(r["ts"][-1]) if len(r) else 0
-    rates = _rate_per_second(r["ts"], first)
-    median = float(np.median(rates)) if len(rates) else 0.0
-    quiet = float(np.percentile(rates, 10)) if len(rates) else 0.0
-    fine = _rate_per_second(r["ts"], first, bin_ns=_NS // 10)
-    peak_fine = int(fine.max()) * 10 if len(fine) else 0
-    peak_idx = int(np.argmax(rates)) if len(rates) else 0
-    peak = int(rates[peak_idx]) if len(rates) else 0
+    rates = Rates.of(r["ts"], first)
+    median = rates.percentile(50)
+    quiet = rates.percentile(10)
+    peak_fine = Rates.of(r["ts"], first, bin_ns=_NS // 10).peak() * 10
+    peak = rates.peak()
+    peak_idx = int(rates.bins[int(np.argmax(rates.counts))]) if peak else 0
     meta = f.meta
     return ScenarioSummary(
         path=str(f.path),
@@ -85,7 +97,9 @@ def summarize(f: EventFile, *, digest: str | None = None) -> ScenarioSummary:
         ],
         venues=[v.name for v in meta.venues],
         accounts=[a.name for a in meta.accounts],
-        rate_per_second=[int(x) for x in rates],
+        span_seconds=rates.span,
+        busy_seconds=[int(x) for x in rates.bins],
+        rate_per_second=[int(x) for x in rates.counts],
         median_rate=median,
         peak_rate=peak,
         peak_second=peak_idx,
@@ -97,22 +111,63 @@ def summarize(f: EventFile, *, digest: str | None = None) -> ScenarioSummary:
     )
 
 
-def _rate_per_second(ts: np.ndarray, first: int, bin_ns: int = _NS) -> np.ndarray:
-    """Events per bin of ``bin_ns`` from the first event (default: per second)."""
-    if len(ts) == 0:
-        return np.zeros(0, np.int64)
-    bins = ((ts - np.uint64(first)) // np.uint64(bin_ns)).astype(np.int64)
-    return np.bincount(bins)
+@dataclass(frozen=True)
+class Rates:
+    """Events per bin of time from the first event, held sparsely: only the bins that hold
+    events, so a file whose timestamps span centuries costs no more than its events (a dense
+    array over the span would not fit in memory). The bins without events count as zeros."""
+
+    bins: np.ndarray
+    """Indexes of the bins that hold events, ascending (int64)."""
+    counts: np.ndarray
+    """Events in each of ``bins``."""
+    span: int
+    """Bins from the first event's to the last event's, both included (0 without events)."""
+
+    @classmethod
+    def of(cls, ts: np.ndarray, first: int, bin_ns: int = _NS) -> Rates:
+        """``ts`` non-decreasing (as every file the reader accepts)."""
+        if len(ts) == 0:
+            return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
+        bins = ((ts - np.uint64(first)) // np.uint64(bin_ns)).astype(np.int64)
+        starts = np.flatnonzero(np.diff(bins, prepend=np.int64(-1)))
+        counts = np.diff(np.append(starts, len(bins)))
+        return cls(bins[starts], counts, int(bins[-1]) + 1)
+
+    def peak(self) -> int:
+        return int(self.counts.max()) if len(self.counts) else 0
+
+    def percentile(self, q: float) -> float:
+        """``np.percentile`` (linear) of the per-bin counts, the empty bins included."""
+        if self.span == 0:
+            return 0.0
+        zeros = self.span - len(self.counts)
+        ordered = np.sort(self.counts)
+
+        def at(i: int) -> float:
+            return 0.0 if i < zeros else float(ordered[i - zeros])
+
+        position = q / 100 * (self.span - 1)
+        lo = int(position)
+        hi = min(lo + 1, self.span - 1)
+        t = position - lo
+        a, b = at(lo), at(hi)
+        return a + (b - a) * t
 
 
-def sparkline(values: list[int], width: int = 60) -> str:
-    """The series squeezed into ``width`` columns of block characters (max per column)."""
-    if not values:
+def sparkline(rates: Rates, width: int = 60) -> str:
+    """The series squeezed into ``width`` columns of block characters (max per column;
+    the columns as ``np.array_split`` cuts the dense series)."""
+    if rates.span == 0:
         return ""
     blocks = "▁▂▃▄▅▆▇█"
-    arr = np.asarray(values, dtype=np.float64)
-    cols = np.array_split(arr, min(width, len(arr)))
-    peaks = np.array([c.max() for c in cols])
+    columns = min(width, rates.span)
+    size, longer = divmod(rates.span, columns)  # the first ``longer`` columns hold size + 1
+    boundary = longer * (size + 1)
+    b = rates.bins
+    col = np.where(b < boundary, b // (size + 1), longer + (b - boundary) // size)
+    peaks = np.zeros(columns)
+    np.maximum.at(peaks, col, rates.counts.astype(np.float64))
     top = peaks.max() or 1.0
     return "".join(
         blocks[min(len(blocks) - 1, int(p / top * (len(blocks) - 1) + 0.5))] for p in peaks

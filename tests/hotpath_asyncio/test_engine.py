@@ -1,4 +1,4 @@
-"""Dispatch: ignored market data, unknown kinds, results, replay."""
+"""Dispatch: ignored market data, refused unknown kinds, results, replay."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tests.hotpath_asyncio.support import (
 )
 
 from hotpath_asyncio import Engine, replay
-from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, ReportKind, report_digest
+from hotpath_format import EVENT_DTYPE, REPORT_DTYPE, FormatError, ReportKind, report_digest
 
 
 def book_state(session: Session) -> object:
@@ -59,9 +59,12 @@ def test_valid_market_data_produces_no_reports_without_fills(session: Session) -
 
 
 @pytest.mark.parametrize("kind", [0, 6, 31, 32, 63, 255])
-def test_unknown_kinds_are_ignored(session: Session, kind: int) -> None:
+def test_unknown_kinds_are_refused_as_the_file_reader_refuses_them(
+    session: Session, kind: int
+) -> None:
     event = (0, 1, 0, 100, 5, 0, 0, kind, BUY, 1, 0)
-    assert session.feed(event) == []
+    with pytest.raises(FormatError, match=f"event 0: unknown event kind {kind}$"):
+        session.feed(event)
     assert session.engine.accounts[0].used_ids == set()
     assert session.feed(new(1, BUY, 100, 5))[0].kind == ReportKind.ACK
 

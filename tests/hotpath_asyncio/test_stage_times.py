@@ -30,7 +30,6 @@ def test_stamps_mark_the_stages_each_event_reached() -> None:
         new(6, SELL, 105, 1),  # 6 accepted
         replace(7, 6, 104, 1),  # 7 accepted replace
         trade(BUY, 104, 1),  # 8 market data with a fill
-        (0, 9, 0, 0, 0, 0, 0, 99, 0, 0, 0),  # 9 unknown kind
     ]
     stamps = StageTimes(len(events))
     engine = Engine(meta, stamps)
@@ -48,7 +47,6 @@ def test_stamps_mark_the_stages_each_event_reached() -> None:
         (True, True, True, False),
         (True, True, True, False),
         (False, False, False, True),
-        (False, False, False, False),
     ]
     for i in (1, 4, 6, 7):
         assert stamps.validated[i] <= stamps.risk_checked[i] <= stamps.executed[i]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 from hypothesis import given, settings
-from tests.hotpath_asyncio.streams import FILE_SAFE, REALISTIC, random_scenario, scenarios
+from tests.hotpath_asyncio.streams import ADVERSARIAL, REALISTIC, random_scenario, scenarios
 
 from hotpath_asyncio import replay
 from hotpath_format import (
@@ -49,16 +49,16 @@ def test_adversarial_streams_reach_every_outcome() -> None:
 
 
 @settings(max_examples=15, deadline=None)
-@given(scenarios(profile=FILE_SAFE))
-def test_file_safe_streams_are_well_formed(scenario: tuple[ScenarioMeta, np.ndarray]) -> None:
+@given(scenarios(profile=ADVERSARIAL))
+def test_adversarial_streams_are_well_formed_and_file_safe(scenario: tuple[ScenarioMeta, np.ndarray]) -> None:
     meta, records = scenario
     assert len(meta.venues) <= 255 and len(records) >= 1
     assert np.all(np.diff(records["ts"].astype(np.int64)) >= 0)
     assert set(records["kind"].tolist()) <= {int(k) for k in EventKind}
 
 
-def test_file_safe_stream_round_trips_through_a_scenario_file(tmp_path: Path) -> None:
-    meta, records = random_scenario(5, 300, FILE_SAFE)
+def test_adversarial_stream_round_trips_through_a_scenario_file(tmp_path: Path) -> None:
+    meta, records = random_scenario(5, 300, ADVERSARIAL)
     path = tmp_path / "random.hpev"
     write_events(path, meta.raw, records)
     loaded = read_events(path)

@@ -103,3 +103,12 @@ def test_report_digests_are_equal_on_a_varied_stream(seed: int, profile: Profile
     assert len(reports) > 1000 and len(kinds) >= 4, "a stream with little in it proves little"
     assert engine.digest() == report_digest(reports)
     assert report_digest(hotpath_rs.replay(meta.to_json(), records)) == engine.digest()
+
+
+def test_metadata_field_types_are_one_table(rust: dict[str, Any]) -> None:
+    """Both readers refuse the same metadata values (docs/formats.md, "Metadata field
+    types"): the Rust table, read from its types, equals the Python one entry by entry."""
+    from hotpath_format.meta_fields import METADATA_FIELDS
+
+    python = [(path, name, lo, hi) for path, (name, lo, hi) in METADATA_FIELDS]
+    assert [tuple(f) for f in rust["metadata_fields"]] == python

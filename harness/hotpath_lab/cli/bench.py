@@ -141,6 +141,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         console_err.print(f"[bold red]error:[/] {exc}")
         return EXIT_USAGE
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
+    try:  # before any work: a schedule that cannot be kept measures nothing
+        Pace.parse(args.pace, args.speed).check_schedule(scenario.records["ts"])
+    except PaceError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
     with ProgressDisplay(console_err) as display:
 
         def progress(build: str, phase: str, done: int, total: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -31,9 +32,33 @@ def positive_float(text: str) -> float:
         v = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not v > 0:
-        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"must be > 0 and finite, got {text}")
     return v
+
+
+def scale_value(text: str) -> float:
+    """argparse type for ``--scale``: the generator's rule (``check_scale``)."""
+    from hotpath_lab.scenarios.generate import check_scale
+
+    try:
+        return check_scale(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def seed_value(text: str) -> int:
+    """argparse type for ``--seed``: the generator's rule (``check_seed``, a u64)."""
+    from hotpath_lab.scenarios.generate import check_seed
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    try:
+        return check_seed(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_scenario_options(p: argparse.ArgumentParser, *, positional: bool = False) -> None:
@@ -47,9 +72,11 @@ def add_scenario_options(p: argparse.ArgumentParser, *, positional: bool = False
     else:
         p.add_argument("--scenario", required=True, metavar="NAME|PATH", help=help_text)
     p.add_argument(
-        "--scale", type=positive_float, default=1.0, help="multiply the scenario's size (default 1)"
+        "--scale", type=scale_value, default=1.0, help="multiply the scenario's size (default 1)"
     )
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: the manifest's)")
+    p.add_argument(
+        "--seed", type=seed_value, default=None, help="random seed (default: the manifest's)"
+    )
 
 
 class InputError(Exception):

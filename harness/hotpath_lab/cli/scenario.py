@@ -18,6 +18,7 @@ from hotpath_lab.cli.common import (
     console_err,
     open_scenario,
     progress_bar,
+    seed_value,
 )
 from hotpath_lab.inspection import ScenarioSummary, sparkline, summarize
 
@@ -83,7 +84,7 @@ def register(sub: Any) -> None:
     imp.add_argument("dir", type=Path, help="directory holding the captures")
     imp.add_argument("--out", type=Path, required=True, help="scenario file to write (.hpe)")
     imp.add_argument(
-        "--seed", type=int, default=1, help="seed of the strategy order flow (default 1)"
+        "--seed", type=seed_value, default=1, help="seed of the strategy order flow (default 1)"
     )
     flow = imp.add_mutually_exclusive_group()
     flow.add_argument(
@@ -176,7 +177,7 @@ def render_summary(s: ScenarioSummary) -> None:
         f"(x{s.peak_100ms_rate / max(s.quiet_rate, 1):.0f} quiet)",
         highlight=False,
     )
-    console.print(f"events/s  {sparkline(s.rate_per_second)}", highlight=False)
+    console.print(f"events/s  {sparkline(s.rates())}", highlight=False)
 
 
 def cmd_config(args: argparse.Namespace) -> int:

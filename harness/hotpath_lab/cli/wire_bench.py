@@ -15,6 +15,7 @@ from hotpath_lab.cli.common import (
 from hotpath_lab.cli.progress import ProgressDisplay
 from hotpath_lab.cli.wire_common import wire_settings
 from hotpath_lab.options import RunOptions
+from hotpath_lab.pacing import Pace, PaceError
 from hotpath_lab.storage import load_run, results_root
 from hotpath_lab.tables import render_run
 from hotpath_lab.wire.bench import check_wire_targets, run_wire_bench
@@ -49,6 +50,11 @@ def cmd_wire_bench(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     check_wire_targets(builds)  # before a scenario is built: exit 2 naming what is missing
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
+    try:  # before any work: a schedule that cannot be kept measures nothing
+        Pace.parse(args.pace, args.speed).check_schedule(scenario.records["ts"])
+    except PaceError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
     with ProgressDisplay(console_err) as display:
 
         def progress(target: str, phase: str, done: int, total: int) -> None:

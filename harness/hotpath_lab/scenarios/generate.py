@@ -32,6 +32,8 @@ __all__ = [
     "build_scenario",
     "cache_dir",
     "cached_path",
+    "check_scale",
+    "check_seed",
     "generate_records",
     "generator_version",
     "overlay",
@@ -56,24 +58,29 @@ def cache_dir() -> Path:
     return cache_root() / "scenarios"
 
 
-def _check_scale(scale: float) -> float:
+def check_scale(scale: float) -> float:
+    """``scale`` as a float if a scenario can be generated at it; else ``ValueError``."""
     s = float(scale)
     if not (math.isfinite(s) and 0 < s <= MAX_SCALE):
-        raise ValueError(f"scale must be a number in (0, {MAX_SCALE}], got {scale!r}")
+        raise ValueError(f"scale must be a number in (0, {MAX_SCALE:g}], got {scale!r}")
     return s
+
+
+def check_seed(seed: object) -> int:
+    """``seed`` if the generator takes it (a u64); else ``ValueError``."""
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**64:
+        raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
+    return seed
 
 
 def _seed(manifest: Manifest, seed: int | None) -> int:
-    s = manifest.seed if seed is None else seed
-    if not isinstance(s, int) or isinstance(s, bool) or not 0 <= s < 2**64:
-        raise ValueError(f"seed must be an integer in [0, 2**64), got {seed!r}")
-    return s
+    return check_seed(manifest.seed if seed is None else seed)
 
 
 def cached_path(name_or_path: str | Path, *, seed: int | None = None, scale: float = 1.0) -> Path:
     """The cache file for a manifest, seed (default: the manifest's) and scale."""
     manifest = load_manifest(name_or_path)
-    return _cache_file(manifest, _seed(manifest, seed), _check_scale(scale))
+    return _cache_file(manifest, _seed(manifest, seed), check_scale(scale))
 
 
 def _cache_file(manifest: Manifest, seed: int, scale: float) -> Path:
@@ -129,7 +136,7 @@ def build_scenario(
     step = progress or (lambda _done, _total: None)
     manifest = load_manifest(name_or_path)
     seed = _seed(manifest, seed)
-    scale = _check_scale(scale)
+    scale = check_scale(scale)
     generator = generator_version()
     path = Path(out) if out is not None else _cache_file(manifest, seed, scale)
     if path.exists() and _matches(path, manifest, seed, scale, generator):

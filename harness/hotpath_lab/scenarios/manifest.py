@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hotpath_format.files import open_regular
 from hotpath_lab.scenarios.origins import Origins, refusal
 from hotpath_lab.scenarios.strategy import strategy_config
 from hotpath_lab.scenarios.units import ManifestError, Table
@@ -102,10 +103,13 @@ def load_manifest(name_or_path: str | Path) -> Manifest:
     ``ManifestError`` naming the file and key."""
     path = resolve_manifest(name_or_path)
     try:
-        raw = path.read_bytes()
+        with open_regular(path) as f:  # a FIFO is refused, not waited on
+            raw = f.read()
     except FileNotFoundError:
         known = ", ".join(list_manifests())
         raise ManifestError(path, "", f"no such manifest (known: {known})") from None
+    except OSError as exc:
+        raise ManifestError(path, "", f"cannot read: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(raw.decode())
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

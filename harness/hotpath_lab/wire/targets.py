@@ -97,9 +97,12 @@ def check_python_gateway() -> None:
 
 
 def parse_targets(spec: str, *, allow_floors: bool) -> list[str]:
-    """``--builds`` of a wire command as target names, in the order given, without
-    repeats; raises ``BuildSpecError`` naming an unknown one."""
-    names = list(dict.fromkeys(s.strip() for s in spec.split(",") if s.strip()))
+    """``--builds`` of a wire command as target names, in the order given; raises
+    ``BuildSpecError`` naming an unknown or repeated one (as ``load_builds`` in process)."""
+    names = [s.strip() for s in spec.split(",") if s.strip()]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise BuildSpecError(f"--builds {spec!r}: {', '.join(repeated)} listed twice")
     known = [*GATEWAYS, *FLOORS] if allow_floors else list(GATEWAYS)
     unknown = [n for n in names if n not in known]
     if unknown or not names:

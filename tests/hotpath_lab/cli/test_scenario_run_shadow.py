@@ -38,6 +38,7 @@ def test_inspect_json_shows_the_burst(smoke: Path, capsys: pytest.CaptureFixture
     assert s["peak_to_quiet"] >= 5, "smoke has a burst: its busiest second stands out"
     assert s["peak_100ms_rate"] >= 10 * s["quiet_rate"]
     assert sum(s["rate_per_second"]) == s["events"]
+    assert len(s["busy_seconds"]) == len(s["rate_per_second"]) <= s["span_seconds"]
 
 
 def test_inspect_table(smoke: Path, capsys: pytest.CaptureFixture[str]) -> None:

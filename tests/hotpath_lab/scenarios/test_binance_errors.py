@@ -129,3 +129,51 @@ def test_receive_time_stepping_back_is_clamped_and_counted(tmp_path: Path) -> No
 def test_bad_book_ticker_policy_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="book_ticker must be"):
         import_binance(spot_with(tmp_path, TRADE), book_ticker="apply")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            '3000 {"stream":"btcusdt@trade","data":{"p":"92233720368547758.08","q":"1","m":true}}',
+            "trade: field 'p': price '92233720368547758.08' is 9223372036854775808 units, "
+            "beyond the largest an event record holds (i64",
+        ),
+        (
+            '3000 {"stream":"btcusdt@trade","data":{"p":"1.00","q":"92233720368.54775808",'
+            '"m":true}}',
+            "trade: field 'q': size '92233720368.54775808' is 9223372036854775808 units",
+        ),
+        (
+            '3000 {"lastUpdateId":11,"bids":[["1.00","1"],["1' + "0" * 30 + '.00","1"]],"asks":[]}',
+            "depth snapshot: bids[1]: price",
+        ),
+        (
+            '3000 {"lastUpdateId":11,"bids":[],"asks":[["2.00","1' + "9" * 40 + '"]]}',
+            "depth snapshot: asks[0]: size",
+        ),
+    ],
+)
+def test_a_decimal_beyond_i64_names_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    """A value an event record's i64 field cannot hold is refused on its line, not found
+    later as an ``OverflowError`` while packing the records."""
+    with pytest.raises(CaptureError, match=re.escape("spot/btcusdt_20240808.gz:3: ")) as info:
+        import_binance(spot_with(tmp_path, line))
+    assert message in str(info.value)
+
+
+def test_a_coin_margined_size_beyond_i64_names_file_and_line(tmp_path: Path) -> None:
+    snapshot = '1000 {"lastUpdateId":10,"bids":[["100.00","1"]],"asks":[["101.00","1"]]}'
+    huge = '2000 {"stream":"btcusd_perp@trade","data":{"p":"0.01","q":"' + "9" * 20 + '",'
+    huge += '"m":true}}'
+    root = write_capture(tmp_path, "cm/btcusd_perp_20240808.gz", [snapshot, huge])
+    with pytest.raises(CaptureError, match=re.escape("cm/btcusd_perp_20240808.gz:2: ")) as info:
+        import_binance(root)
+    assert "trade: field 'q': size" in str(info.value) and "i64" in str(info.value)
+
+
+def test_a_zero_byte_gz_is_refused_naming_the_file(tmp_path: Path) -> None:
+    write_capture(tmp_path, "spot/btcusdt_20240808.gz", [SNAPSHOT, TRADE])
+    (tmp_path / "spot" / "ethusdt_20240808.gz").write_bytes(b"")
+    with pytest.raises(CaptureError, match=r"spot/ethusdt_20240808\.gz: is empty \(0 bytes\)"):
+        import_binance(tmp_path)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -109,6 +110,9 @@ def read_lines(
     lineno = 0
     try:
         with open(capture.path, "rb") as raw_file, gzip.GzipFile(fileobj=raw_file) as f:
+            if os.fstat(raw_file.fileno()).st_size == 0:
+                # gzip reads 0 bytes as an empty stream; a gzip file has at least a header
+                raise CaptureError(name, None, "is empty (0 bytes), not a gzip file")
             for lineno, raw in enumerate(f, 1):  # lineno is used after the loop
                 yield lineno, *_parse_line(raw, name, lineno)
                 if on_progress is not None and lineno % PROGRESS_EVERY == 0:

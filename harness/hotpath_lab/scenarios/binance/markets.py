@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from hotpath_lab.scenarios.units import I64_MAX
+
 PRICE_DECIMALS = 2
 QTY_DECIMALS = 8
 PRICE_SCALE: int = 10**PRICE_DECIMALS
@@ -135,6 +137,7 @@ class MarketUnits:
         value = parse_decimal(text, PRICE_DECIMALS)
         if value <= 0:
             raise ValueError(f"price {text!r} is not positive")
+        _check_i64("price", text, value)
         if len(self._prices) < _CACHE_LIMIT:
             self._prices[text] = value
         return value
@@ -146,6 +149,7 @@ class MarketUnits:
             if cached is not None:
                 return cached
             value = parse_decimal(text, QTY_DECIMALS)
+            _check_i64("size", text, value)
             if len(self._sizes) < _CACHE_LIMIT:
                 self._sizes[text] = value
             return value
@@ -154,4 +158,20 @@ class MarketUnits:
             return 0
         den = price * self._lot
         lots = (2 * contracts * self._contract_num + den) // (2 * den)
-        return max(lots, 1) * self._lot
+        return _check_i64("size", text, max(lots, 1) * self._lot)
+
+
+def _check_i64(what: str, text: object, units: int) -> int:
+    """``units`` if an event record's i64 price or qty field holds it; else ``ValueError``
+    (so the importer names the file and line, and the record is never reached)."""
+    if units > I64_MAX:
+        raise ValueError(
+            f"{what} {_shown(text)} is {units} units, beyond the largest an event record holds "
+            f"(i64, {I64_MAX})"
+        )
+    return units
+
+
+def _shown(text: object) -> str:
+    r = repr(text)
+    return r if len(r) <= 48 else f"{r[:45]}..."

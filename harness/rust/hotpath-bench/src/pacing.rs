@@ -5,6 +5,10 @@
 
 use crate::error::BenchError;
 
+/// Most events per second `rate:N` takes: intended times are whole ns, so a faster rate would
+/// give successive events the same time (`hotpath_lab.pacing.MAX_RATE`).
+pub const MAX_RATE: f64 = 1e9;
+
 /// How events are released to the pipeline.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Pace {
@@ -26,7 +30,8 @@ impl Pace {
     /// Parses `recorded`, `rate:N` or `max`; `speed` applies to `recorded`.
     ///
     /// # Errors
-    /// [`BenchError::Pace`] for an unknown form or a non-positive rate or speed.
+    /// [`BenchError::Pace`] for an unknown form, a non-positive speed, or a rate that is not
+    /// in `(0, MAX_RATE]`.
     pub fn parse(spec: &str, speed: f64) -> Result<Pace, BenchError> {
         let bad = |message: &str| BenchError::Pace { spec: spec.to_owned(), message: message.to_owned() };
         if !(speed.is_finite() && speed > 0.0) {
@@ -40,10 +45,12 @@ impl Pace {
                     spec.strip_prefix("rate:").ok_or_else(|| bad("expected recorded, rate:N or max"))?;
                 let per_sec: f64 =
                     rate.parse().map_err(|_| bad("rate must be a number of events per second"))?;
-                if per_sec.is_finite() && per_sec > 0.0 {
-                    Ok(Pace::Rate { per_sec })
-                } else {
+                if !(per_sec.is_finite() && per_sec > 0.0) {
                     Err(bad("rate must be positive"))
+                } else if per_sec > MAX_RATE {
+                    Err(bad("at most 1e9 events/s (intended times are whole ns)"))
+                } else {
+                    Ok(Pace::Rate { per_sec })
                 }
             }
         }
@@ -73,7 +80,8 @@ mod tests {
         assert_eq!(Pace::parse("recorded", 2.0).ok(), Some(Pace::Recorded { speed: 2.0 }));
         assert_eq!(Pace::parse("rate:5000", 1.0).ok(), Some(Pace::Rate { per_sec: 5000.0 }));
         assert_eq!(Pace::parse("max", 1.0).ok(), Some(Pace::Max));
-        for bad in ["fast", "rate:", "rate:-3", "rate:x"] {
+        assert_eq!(Pace::parse("rate:1e9", 1.0).ok(), Some(Pace::Rate { per_sec: MAX_RATE }));
+        for bad in ["fast", "rate:", "rate:-3", "rate:x", "rate:1.5e9", "rate:1e300", "rate:inf"] {
             assert!(Pace::parse(bad, 1.0).is_err(), "{bad}");
         }
         assert!(Pace::parse("recorded", 0.0).is_err());

@@ -36,7 +36,7 @@ from hotpath_asyncio.risk import PreTradeRisk
 from hotpath_asyncio.router import Router
 from hotpath_asyncio.stage_times import StageTimes
 from hotpath_asyncio.validation import Validator
-from hotpath_format import AccountMeta, ScenarioMeta
+from hotpath_format import AccountMeta, FormatError, ScenarioMeta
 
 EventHandler: TypeAlias = Callable[
     [int, int, int, int, int, int, int, int, int, int, int, int], None
@@ -152,7 +152,9 @@ class Engine:
             )
             return
         else:
-            return  # not an event kind of this format version: ignored
+            # the file reader's rule (and the wire decoder's): a record of an unknown kind
+            # is refused, never ignored; only reached by a record that did not come from one
+            raise FormatError("<event>", f"event {index}: unknown event kind {kind}")
         if self._stamps is not None:
             self._stamps.book_updated[index] = perf_counter_ns()
 

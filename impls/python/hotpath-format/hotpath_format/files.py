@@ -6,14 +6,16 @@ Readers memory-map the file and return numpy views over it (no copy). Every prob
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import mmap
 import os
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -183,14 +185,52 @@ def report_digest(records: np.ndarray) -> str:
 def file_digest(path: str | os.PathLike[str]) -> str:
     """SHA-256 of a whole file (the scenario digest)."""
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
 
 
+class NotRegularFileError(OSError):
+    """A path that names a FIFO, a directory, a device or a socket where a file is read."""
+
+    def __init__(self, path: str | bytes, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"is {kind}, not a regular file")
+        self.filename = path
+
+    def __str__(self) -> str:
+        return f"{os.fsdecode(self.filename)}: {self.strerror}"
+
+
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; else ``OSError`` saying what it
+    is. Opened without blocking first: opening a FIFO for reading waits for a writer,
+    forever if there is none."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFileError(os.fspath(path), _file_kind(mode))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _file_kind(mode: int) -> str:
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
 def _map(path: str | os.PathLike[str]) -> mmap.mmap | bytes:
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         size = os.fstat(f.fileno()).st_size
         if size == 0:
             return b""

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from hotpath_format.meta_fields import field_type_problem
+
 SCHEMA_VERSION = 1
 
 
@@ -143,6 +145,9 @@ def _dense(items: Any, what: str, file: str) -> list[dict[str, Any]]:
 
 
 def _parse(d: dict[str, Any], file: str) -> ScenarioMeta:
+    problem = field_type_problem(d)
+    if problem is not None:
+        raise MetadataError(f"{file}: metadata: {problem}")
     schema = d.get("schema")
     if schema != SCHEMA_VERSION:
         raise MetadataError(f"{file}: metadata: schema {schema!r} is not supported (expected 1)")

@@ -62,7 +62,7 @@ class PythonValidationFront:
         elif kind == EV_REPLACE:
             reason = self._replace(request_id, orig_id, price, qty, instrument, account)
         else:
-            reason = 0  # market data (and unknown kinds, which the engine ignores)
+            reason = 0  # market data (and unknown kinds, which the engine refuses)
         if reason:
             self._reject(
                 index, ts, request_id, orig_id, price, qty, instrument, account, kind, side,

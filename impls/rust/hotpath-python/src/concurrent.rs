@@ -14,7 +14,7 @@ use hotpath_core::format::{EventRecord, ReportRecord};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 
-use crate::buffers::{events, u64s_to_numpy};
+use crate::buffers::{events, known_kind, u64s_to_numpy};
 use crate::session::session_engine;
 
 /// The Rust engine fed from a Python thread, one event or one batch per call, the GIL
@@ -94,11 +94,13 @@ impl PyDetachedEngine {
         side: u8,
         order_type: u8,
         venue: u8,
-    ) {
+    ) -> PyResult<()> {
+        known_kind(index, kind)?;
         let ev =
             EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
         let (engine, reports) = (&mut self.engine, &mut self.reports);
         py.detach(|| engine.handle(index, &ev, reports));
+        Ok(())
     }
 
     /// Handles a batch of event records (a uint8 view of an `EVENT_DTYPE` array) with the

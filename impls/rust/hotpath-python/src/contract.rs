@@ -3,16 +3,18 @@
 //! it by a test instead of by hand.
 
 use hotpath_core::format::{
-    code_tables, event_fields, report_fields, Field, FileKind, EVENT_RECORD_SIZE, FORMAT_VERSION,
-    HEADER_SIZE, REPORT_RECORD_SIZE, VENUE_ANY, WIRE_HEADER_SIZE, WIRE_MAX_BATCH, WIRE_MAX_TEXT,
-    WIRE_VERSION,
+    code_tables, event_fields, report_fields, Field, FieldType, FileKind, EVENT_RECORD_SIZE, FORMAT_VERSION,
+    HEADER_SIZE, METADATA_FIELDS, REPORT_RECORD_SIZE, VENUE_ANY, WIRE_HEADER_SIZE, WIRE_MAX_BATCH,
+    WIRE_MAX_TEXT, WIRE_VERSION,
 };
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
 /// `contract()` → `{"records": {"event"|"report": {"size", "fields": [(name, offset, size,
-/// kind)]}}, "codes": {enum: {NAME: value}}, "constants": {...}, "magic": {...}}`; `kind`
-/// is numpy's dtype kind character (`u`, `i`, `V`).
+/// kind)]}}, "codes": {enum: {NAME: value}}, "constants": {...}, "magic": {...},
+/// "metadata_fields": [(path, type, min, max)]}`; `kind` is numpy's dtype kind character
+/// (`u`, `i`, `V`); a metadata field's `type` is `string` (min and max `None`) or the
+/// integer type that holds it.
 #[pyfunction]
 pub fn contract(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let record = |size: usize, fields: Vec<Field>| -> PyResult<Bound<'_, PyDict>> {
@@ -45,7 +47,15 @@ pub fn contract(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let magic = PyDict::new(py);
     magic.set_item("events", PyBytes::new(py, FileKind::Events.magic()))?;
     magic.set_item("reports", PyBytes::new(py, FileKind::Reports.magic()))?;
+    let metadata_fields: Vec<(&str, &str, Option<i128>, Option<i128>)> = METADATA_FIELDS
+        .iter()
+        .map(|(path, ty)| match *ty {
+            FieldType::String => (*path, "string", None, None),
+            FieldType::Integer { name, min, max } => (*path, name, Some(min), Some(max)),
+        })
+        .collect();
     let out = PyDict::new(py);
+    out.set_item("metadata_fields", metadata_fields)?;
     out.set_item("records", records)?;
     out.set_item("codes", codes)?;
     out.set_item("constants", constants)?;

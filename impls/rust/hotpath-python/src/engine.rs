@@ -9,7 +9,7 @@ use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
+use crate::buffers::{events, known_kind, reports_to_numpy, u64s_to_numpy};
 use crate::session::session_engine;
 
 /// The order hot path engine (validation → risk → execution), one instance per session.
@@ -52,10 +52,12 @@ impl PyEngine {
         side: u8,
         order_type: u8,
         venue: u8,
-    ) {
+    ) -> PyResult<()> {
+        known_kind(index, kind)?;
         let ev =
             EventRecord { ts, id, orig_id, price, qty, instrument, account, kind, side, order_type, venue };
         self.dispatch(index, &ev, None);
+        Ok(())
     }
 
     /// Rejects one order request (fields in `EVENT_STRUCT` order) for `reason` without
@@ -78,6 +80,7 @@ impl PyEngine {
         venue: u8,
         reason: u8,
     ) -> PyResult<()> {
+        known_kind(index, kind)?;
         let reason = Reason::from_u8(reason)
             .ok_or_else(|| PyValueError::new_err(format!("reason {reason} is not a reject reason code")))?;
         let ev =

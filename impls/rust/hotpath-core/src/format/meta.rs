@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::meta_fields::check_field_types;
 use crate::error::CoreError;
 
 /// The metadata block of a scenario file.
@@ -87,8 +88,10 @@ impl ScenarioMeta {
     /// # Errors
     /// [`CoreError::Metadata`] naming the field that is missing or out of range.
     pub fn from_json(file: &str, json: &[u8]) -> Result<Self, CoreError> {
-        let meta: ScenarioMeta = serde_json::from_slice(json)
-            .map_err(|e| CoreError::Metadata { file: file.to_owned(), message: e.to_string() })?;
+        let error = |message: String| CoreError::Metadata { file: file.to_owned(), message };
+        let value: serde_json::Value = serde_json::from_slice(json).map_err(|e| error(e.to_string()))?;
+        check_field_types(&value).map_err(|f| error(f.to_string()))?;
+        let meta = ScenarioMeta::deserialize(value).map_err(|e| error(e.to_string()))?;
         meta.validate(file)?;
         Ok(meta)
     }

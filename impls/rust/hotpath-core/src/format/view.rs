@@ -167,6 +167,25 @@ pub fn check_events(name: &str, data_offset: u64, events: &[EventRecord]) -> Res
     Ok(())
 }
 
+/// The kind rule of [`check_events`] on records that come from memory rather than a file
+/// (the Python API's buffers and events): a record whose kind is not an event kind is
+/// refused, as the file reader and the wire decoder refuse it, instead of being ignored.
+///
+/// # Errors
+/// [`FormatError::Record`] for the first record of an unknown kind, with its index and its
+/// byte offset in `events`.
+pub fn check_kinds(name: &str, events: &[EventRecord]) -> Result<(), FormatError> {
+    match events.iter().position(|e| EventKind::from_u8(e.kind).is_none()) {
+        None => Ok(()),
+        Some(i) => Err(FormatError::Record {
+            file: name.to_owned(),
+            index: i as u64,
+            offset: (i * std::mem::size_of::<EventRecord>()) as u64,
+            message: format!("unknown event kind {}", events[i].kind),
+        }),
+    }
+}
+
 /// A memory-mapped, fully checked scenario file.
 pub struct EventFile {
     path: String,
@@ -245,6 +264,13 @@ impl ReportFile {
 
 fn map_file(path: &Path, name: &str) -> Result<Mmap, CoreError> {
     let io = |source| CoreError::Io { file: name.to_owned(), source };
+    // opening a FIFO for reading waits for a writer, forever if none comes: what is not a
+    // regular file is refused before it is opened (as `hotpath_format.files.open_regular`)
+    let kind = std::fs::metadata(path).map_err(io)?.file_type();
+    if !kind.is_file() {
+        let message = format!("is {}, not a regular file", file_kind(kind));
+        return Err(io(std::io::Error::new(std::io::ErrorKind::InvalidInput, message)));
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     // SAFETY: the mapping is read-only and the lab never modifies a scenario or report
     // file in place (writers create a new file and rename it over the old one), so the
@@ -252,9 +278,34 @@ fn map_file(path: &Path, name: &str) -> Result<Mmap, CoreError> {
     unsafe { Mmap::map(&file) }.map_err(io)
 }
 
+fn file_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_dir() {
+        "a directory"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_or_device_is_refused_saying_what_it_is() {
+        for (path, kind) in [("/tmp", "a directory"), ("/dev/null", "a character device")] {
+            let e = EventFile::open(path).err().expect(path).to_string();
+            assert!(e.starts_with(path) && e.contains(&format!("is {kind}, not a regular file")), "{e}");
+        }
+    }
 
     /// An 8-byte aligned buffer, as a mapped file or numpy array would be.
     fn aligned(bytes: &[u8]) -> Vec<u64> {
