@@ -1,0 +1,111 @@
+"""docs/results.md's promise, "an interrupted run leaves nothing", tried on real processes.
+
+``hotpath bench`` is started and hit at a random moment (seeded) with SIGKILL, SIGTERM or
+SIGINT, sent to the main process alone (its workers get nothing from us). After each trial:
+no worker still runs, nothing was left in ``$TMPDIR``, SIGTERM and SIGINT left no staging
+folder, SIGKILL's staging folder is one the next run can prove dead and remove, and the
+results store lists every finished run without complaint. A last full run then sweeps.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from hotpath_lab.atomic import STAGING_SUFFIX, remove_dead_staging
+from hotpath_lab.storage import ResultsError, iter_runs
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "events-v1.hpe"
+TRIALS = 30
+SEED = 14
+SIGNALS = (signal.SIGKILL, signal.SIGTERM, signal.SIGINT)
+
+
+def bench(root: Path, tmp: Path) -> subprocess.Popen[bytes]:
+    argv = [
+        str(Path(sys.executable).with_name("hotpath")), "bench", "--scenario", str(GOLDEN),
+        "--builds", "python", "--warmup", "2", "--jitter-seconds", "0", "--no-throughput",
+        "--no-overhead", "--results-dir", str(root),
+    ]  # fmt: skip
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    return subprocess.Popen(
+        argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def processes_mentioning(text: str) -> list[int]:
+    """Live processes whose command line names ``text`` (a worker names its job file)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if text.encode() in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+def no_survivors(root: Path, wait_s: float = 5.0) -> list[int]:
+    deadline = time.monotonic() + wait_s
+    while (left := processes_mentioning(str(root))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+@pytest.mark.slow
+def test_an_interrupted_bench_leaves_nothing(tmp_path: Path) -> None:
+    root, tmp = tmp_path / "results", tmp_path / "tmp"
+    tmp.mkdir()
+    started = time.monotonic()
+    full = bench(root, tmp)
+    assert full.wait(timeout=300) == 0, full.stderr.read().decode() if full.stderr else ""
+    duration = time.monotonic() - started
+    rng = random.Random(SEED)
+    leftovers: Counter[str] = Counter()
+    codes: Counter[str] = Counter()
+    for trial in range(TRIALS):
+        sig = SIGNALS[trial % len(SIGNALS)]
+        proc = bench(root, tmp)
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        os.kill(proc.pid, sig)
+        code = proc.wait(timeout=60)
+        codes[f"{sig.name} {code}"] += 1
+        # finished first (0), handled (128 + n), or hit before Python's handlers were set
+        assert code in (0, 128 + sig, -sig), (trial, sig.name, code)
+        if no_survivors(root):
+            leftovers["worker still running"] += 1
+        stray = sorted(p.name for p in tmp.iterdir())
+        if stray:
+            leftovers["file in $TMPDIR"] += len(stray)
+            for p in tmp.iterdir():
+                p.unlink()
+        staging = list(root.glob(f"*/.*{STAGING_SUFFIX}"))
+        if sig != signal.SIGKILL and staging:
+            leftovers[f"staging folder after {sig.name}"] += len(staging)
+        dead = [p for folder in root.iterdir() for p in remove_dead_staging(folder)]
+        if len(dead) != len(staging):
+            leftovers["staging folder not provably dead"] += len(staging) - len(dead)
+        unreadable: list[ResultsError] = []
+        runs = list(iter_runs(root, unreadable=unreadable))
+        leftovers["unreadable run"] += len(unreadable)
+        assert len(runs) >= 1
+    final = bench(root, tmp)
+    assert final.wait(timeout=300) == 0
+    leftovers["staging folder after a full run"] += len(list(root.glob(f"*/.*{STAGING_SUFFIX}")))
+    for folder in root.glob("*/*"):
+        assert (folder / "run.json").is_file(), f"not a complete run: {folder}"
+    print(f"{TRIALS} trials (seed {SEED}, run {duration:.1f} s): {dict(sorted(codes.items()))}")
+    print(f"leftovers: {sum(leftovers.values())} {dict(+leftovers)}")
+    assert +leftovers == Counter()
