@@ -44,7 +44,7 @@ def _prctl() -> Callable[..., int] | None:
     fn = ctypes.CDLL(None, use_errno=True).prctl
     fn.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
     fn.restype = ctypes.c_int
-    return fn  # type: ignore[no-any-return]
+    return fn
 
 
 _PRCTL = _prctl()  # resolved here, in the parent: the forked child only calls it

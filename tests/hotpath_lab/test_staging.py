@@ -103,11 +103,13 @@ def test_two_runs_with_one_id_get_two_folders(tmp_path: Path) -> None:
 
 def test_a_failed_final_rename_keeps_the_finished_work(tmp_path: Path) -> None:
     target = tmp_path / "run"
-    with pytest.raises(OSError, match="its content is kept there"):
-        with atomic_directory(target) as staging:
-            (staging / "run.json").write_text("{}")
-            target.mkdir()  # someone made it outside the protocol meanwhile
-            (target / "theirs").write_text("x")
+    with (
+        pytest.raises(OSError, match="its content is kept there"),
+        atomic_directory(target) as staging,
+    ):
+        (staging / "run.json").write_text("{}")
+        target.mkdir()  # someone made it outside the protocol meanwhile
+        (target / "theirs").write_text("x")
     assert (staging / "run.json").read_text() == "{}"
     assert not (staging / OWNER).exists()  # so no sweep can take it for a dead run
     assert remove_dead_staging(tmp_path) == []
@@ -115,7 +117,6 @@ def test_a_failed_final_rename_keeps_the_finished_work(tmp_path: Path) -> None:
 
 def test_an_existing_target_is_refused(tmp_path: Path) -> None:
     (tmp_path / "x").mkdir()
-    with pytest.raises(FileExistsError, match="already exists"):
-        with atomic_directory(tmp_path / "x"):
-            pass
+    with pytest.raises(FileExistsError, match="already exists"), atomic_directory(tmp_path / "x"):
+        pass
     assert os.listdir(tmp_path) == ["x"]
