@@ -123,3 +123,23 @@ def test_an_interrupted_bench_leaves_nothing(tmp_path: Path) -> None:
     for folder in root.glob("*/*"):
         assert (folder / "run.json").is_file(), f"not a complete run: {folder}"
     assert +leftovers == Counter()
+
+
+def test_a_worker_killed_by_a_signal_is_reported_with_the_signal_and_its_meaning(
+    tmp_path: Path,
+) -> None:
+    repo = str(Path(__file__).resolve().parents[3])  # the plug-in is tests.hotpath_lab.cli…
+    path = os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), repo) if p)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("hotpath")), "bench", "--scenario", str(GOLDEN),
+            "--builds", "tests.hotpath_lab.cli.killed_build:build", "--warmup", "0",
+            "--jitter-seconds", "0", "--results-dir", str(tmp_path),
+        ],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": path},
+    )  # fmt: skip
+    assert done.returncode == 4, done.stderr
+    message = done.stderr.strip().splitlines()[-1]
+    assert "killed by SIGKILL: out of memory" in message, message
+    assert message.endswith("allocating the order book"), message
+    assert not list(tmp_path.rglob("*.partial")) and not list(tmp_path.rglob("run.json"))
