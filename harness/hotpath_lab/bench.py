@@ -19,15 +19,16 @@ from typing import Any
 
 from hotpath_format import EventFile
 from hotpath_lab import environment
-from hotpath_lab.atomic import atomic_directory
+from hotpath_lab.atomic import first_free_directory
 from hotpath_lab.drivers.builds import BUILTIN
 from hotpath_lab.drivers.plugin import AnyBuild, BuildFailed, BuildSpecError, load_builds
 from hotpath_lab.inspection import summarize
+from hotpath_lab.lifetime import dies_with_parent, how_it_ended
 from hotpath_lab.options import Job, RunOptions
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
 from hotpath_lab.profiling.profile_pass import profile_builds
 from hotpath_lab.progress_channel import ProgressChannel
-from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folder, write_run
+from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folders, write_run
 from hotpath_lab.storage.figures import python_ratios
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, Profiles, Ratios, Scenario
@@ -64,11 +65,13 @@ def run_bench(
     loaded = load_checked(options)
     specs = {name: spec for name, (spec, _) in loaded.items()}
     env = environment.collect()
-    run_id = new_run_id(env["git"]["short"])
     summary = summarize(scenario)
-    final = run_folder(results_root, summary.name or scenario.path.stem, run_id)
+    candidates = run_folders(
+        results_root, summary.name or scenario.path.stem, new_run_id(env["git"]["short"])
+    )
     started = time.time()
-    with atomic_directory(final) as staging:
+    with first_free_directory(candidates) as (final, staging):
+        run_id = final.name  # the second run started in the same second is <id>-2
         results = {}
         for name, spec in specs.items():
             python = getattr(loaded[name][1], "interpreter", None) or sys.executable
@@ -151,10 +154,14 @@ def _run_worker(
 def _spawn(
     name: str, job: Job, progress: PhaseProgress | None, *, sample: bool, python: str
 ) -> tuple[dict[str, Any], Any]:
-    """Runs the worker of build ``name`` to completion; returns its result and CPU trace."""
+    """Runs the worker of build ``name`` to completion; returns its result and CPU trace.
+
+    Its job and progress files live in the staging folder (nothing of a run is left outside
+    it, however the run ends), and the worker dies with this process (``lifetime``); if
+    this process stops waiting for it (an error, SIGINT, SIGTERM), it is killed and reaped
+    before the staging folder is removed, so it cannot write there afterwards."""
     staging = Path(job.out)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-        spec_path = Path(f.name)
+    spec_path = staging / f".job-{name}-{job.kind}.json"
     job.save(spec_path)
     # Progress comes through shared memory, not a pipe (see progress_channel); stderr goes
     # to a file so that a failing worker's message is kept without anyone reading a pipe.
@@ -163,29 +170,23 @@ def _spawn(
     try:
         with (
             ProgressChannel(channel_path, create=True) as channel,
-            tempfile.TemporaryFile("w+") as errors,
+            tempfile.TemporaryFile("w+", dir=staging) as errors,
             subprocess.Popen(
                 [python, "-m", "hotpath_lab.worker", str(spec_path), str(channel_path)],
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
+                preexec_fn=dies_with_parent(),  # the kernel ends it with us
             ) as proc,
-            sample_cpu(proc.pid) if sample else contextlib.nullcontext() as cpu,
         ):
-            while True:
-                try:
-                    code = proc.wait(timeout=POLL_S)
-                except subprocess.TimeoutExpired:
-                    code = None
-                phase, done, total = channel.read()
-                if phase:
+            try:
+                with sample_cpu(proc.pid) if sample else contextlib.nullcontext() as cpu:
+                    code = _wait(proc, channel, cpu, name, progress)
                     if cpu is not None:
-                        cpu.mark_phase(phase)
-                    if progress is not None:
-                        progress(name, phase, done, total)
-                if code is not None:
-                    break
-            if cpu is not None:
-                cpu_trace = cpu.stop()
+                        cpu_trace = cpu.stop()
+            except BaseException:
+                proc.kill()
+                proc.wait()
+                raise
             errors.seek(0)
             stderr = errors.read()
     finally:
@@ -194,11 +195,34 @@ def _spawn(
     if code != 0:
         lines = stderr.strip().splitlines()
         last = lines[-1] if lines else "no error output"
-        raise BenchError(f"build {name!r} crashed (worker exit {code}): {last}", stderr)
+        raise BenchError(f"build {name!r} crashed (worker {how_it_ended(code)}): {last}", stderr)
     result_path = staging / f"{name}.result.json"
     result: dict[str, Any] = json.loads(result_path.read_text())
     result_path.unlink()
     return result, cpu_trace
+
+
+def _wait(
+    proc: subprocess.Popen[bytes],
+    channel: ProgressChannel,
+    cpu: Any,
+    name: str,
+    progress: PhaseProgress | None,
+) -> int:
+    """Waits for the worker, passing its progress on; returns its exit code."""
+    while True:
+        try:
+            code: int | None = proc.wait(timeout=POLL_S)
+        except subprocess.TimeoutExpired:
+            code = None
+        phase, done, total = channel.read()
+        if phase:
+            if cpu is not None:
+                cpu.mark_phase(phase)
+            if progress is not None:
+                progress(name, phase, done, total)
+        if code is not None:
+            return code
 
 
 def ratios(builds: Mapping[str, BuildResult]) -> dict[str, Ratios]:

@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 a check failed (builds disagree, or the gate found a
 regression); 2 bad usage or options; 3 bad input (a missing or corrupt scenario, manifest or
-capture); 4 a build failed to run; 5 the gate could not measure; 130 interrupted.
+capture); 4 a build failed to run; 5 the gate could not measure; 130 interrupted (SIGINT);
+143 terminated (SIGTERM, handled like SIGINT: workers stopped, staging folders removed).
 """
 
 from __future__ import annotations
@@ -29,21 +30,24 @@ from hotpath_lab.cli import (
 from hotpath_lab.cli.common import (
     EXIT_BUILD_FAILED,
     EXIT_INPUT,
-    EXIT_INTERRUPTED,
     EXIT_USAGE,
     InputError,
     console_err,
 )
+from hotpath_lab.cli.outputs import OutputError
 from hotpath_lab.drivers.plugin import BuildFailed, BuildSpecError
+from hotpath_lab.lifetime import Terminated, exit_code, terminate_as_interrupt
 
 EPILOG = """exit codes:
   0    success
   1    a check failed (builds disagree; hotpath gate: a regression; hotpath canary: a guard)
-  2    bad usage or options, including a build that cannot be loaded
+  2    bad usage or options, including a build that cannot be loaded and an output
+       path that cannot be written
   3    bad input: missing or corrupt scenario file, manifest or capture
   4    a build crashed (one line; --debug shows its traceback)
   5    hotpath gate could not measure (never a silent pass)
-  130  interrupted
+  130  interrupted (SIGINT)
+  143  terminated (SIGTERM; cleaned up as for SIGINT)
 """
 
 
@@ -79,10 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code: int = args.handler(args)
+        with terminate_as_interrupt():
+            code: int = args.handler(args)
     except InputError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return EXIT_INPUT
+    except OutputError as exc:
+        console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return EXIT_USAGE
     except BuildSpecError as exc:
         console_err.print(f"[bold red]error:[/] {exc}", highlight=False)
         return EXIT_USAGE
@@ -91,9 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             console_err.print(_crash_detail(exc), highlight=False, markup=False)
         return EXIT_BUILD_FAILED
-    except KeyboardInterrupt:
-        console_err.print("interrupted")
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as exc:
+        console_err.print("terminated" if isinstance(exc, Terminated) else "interrupted")
+        return exit_code(exc)
     return code
 
 

@@ -17,6 +17,7 @@ from hotpath_lab.cli.common import (
     console_err,
     open_scenario,
 )
+from hotpath_lab.cli.outputs import check_output_dir
 from hotpath_lab.cli.progress import ProgressDisplay
 from hotpath_lab.cli.wire_bench import cmd_wire_bench
 from hotpath_lab.cli.wire_common import add_wire_options
@@ -112,6 +113,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    check_output_dir(results_root(args.results_dir), "--results-dir")
     try:
         Pace.parse(args.pace, args.speed)
     except PaceError as exc:

@@ -19,6 +19,7 @@ from hotpath_lab.cli.common import (
     open_scenario,
     positive_float,
 )
+from hotpath_lab.cli.outputs import check_output_dir
 from hotpath_lab.drivers.plugin import BuildSpecError
 from hotpath_lab.storage import decode, results_root
 from hotpath_lab.wire.bench import check_wire_targets
@@ -97,6 +98,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_canary(args: argparse.Namespace) -> int:
+    check_output_dir(results_root(args.results_dir), "--results-dir")
     plan = CanaryPlan(
         old=args.old,
         new=args.new,

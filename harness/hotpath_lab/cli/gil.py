@@ -19,6 +19,7 @@ from hotpath_lab.cli.common import (
     console_err,
     open_scenario,
 )
+from hotpath_lab.cli.outputs import check_output_dir
 from hotpath_lab.gil.experiment import available_cores, run_experiment
 from hotpath_lab.gil.modes import MODES
 from hotpath_lab.gil.results import GilRun, load_gil_run, write_gil_run
@@ -81,6 +82,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_gil(args: argparse.Namespace) -> int:
+    check_output_dir(results_root(args.results_dir), "--results-dir")
     scenario = open_scenario(args.scenario, seed=args.seed, scale=args.scale)
     cores = available_cores()
     started_at = time.time()

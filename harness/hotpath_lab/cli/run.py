@@ -15,6 +15,7 @@ from hotpath_lab.cli.common import (
     open_scenario,
     progress_bar,
 )
+from hotpath_lab.cli.outputs import check_output_file
 from hotpath_lab.drivers.builds import BUILTIN
 from hotpath_lab.drivers.plugin import load_build
 from hotpath_lab.outcomes import count_outcomes
@@ -46,6 +47,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.reports:
+        check_output_file(args.reports, "--reports")
     build = load_build(args.build, BUILTIN)
     scenario = open_scenario(
         args.scenario, seed=args.seed, scale=args.scale, show_progress=not args.digest

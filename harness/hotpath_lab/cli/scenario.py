@@ -20,6 +20,7 @@ from hotpath_lab.cli.common import (
     progress_bar,
     seed_value,
 )
+from hotpath_lab.cli.outputs import check_output_file
 from hotpath_lab.inspection import ScenarioSummary, sparkline, summarize
 
 if TYPE_CHECKING:
@@ -120,6 +121,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        check_output_file(args.out, "--out")
     from hotpath_lab.atomic import atomic_output
 
     f = open_scenario(args.scenario, seed=args.seed, scale=args.scale)

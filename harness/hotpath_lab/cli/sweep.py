@@ -18,6 +18,7 @@ from hotpath_lab.cli.common import (
     console_err,
     open_scenario,
 )
+from hotpath_lab.cli.outputs import check_output_dir
 from hotpath_lab.cli.progress import ProgressDisplay
 from hotpath_lab.cli.wire_common import add_wire_options, wire_settings
 from hotpath_lab.storage import decode, results_root
@@ -103,6 +104,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    check_output_dir(results_root(args.results_dir), "--results-dir")
     targets = parse_targets(args.builds, allow_floors=True)
     if not args.step_seconds > 0 or args.warmup < 0 or not args.p99_factor > 1:
         console_err.print(

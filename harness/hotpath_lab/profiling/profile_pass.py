@@ -28,6 +28,7 @@ from typing import Any
 
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.environment import venv_tool
+from hotpath_lab.lifetime import dies_with_parent
 from hotpath_lab.options import Job, ProfileSettings, RunOptions
 from hotpath_lab.profiling.attribution import attribute
 from hotpath_lab.profiling.extension import ExtensionBuildError, profiling_extension
@@ -89,7 +90,10 @@ def _run_target(
     result_path: Path,
     what: str,
 ) -> dict[str, Any]:
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, check=False,
+        preexec_fn=dies_with_parent(),  # the kernel ends it with us
+    )  # fmt: skip
     if proc.returncode != 0 or not result_path.is_file():
         output = (proc.stderr + proc.stdout).strip()[-4000:]
         raise ProfileError(f"{what} of {build!r} failed (exit {proc.returncode}):\n{output}")
@@ -114,7 +118,9 @@ def profile_build(
     target also runs once without the profiler, right after, to measure what sampling costs.
     """
     settings = options.profile or ProfileSettings()
-    with tempfile.TemporaryDirectory(prefix="hotpath-profile-") as tmp:
+    # inside out_dir (a run's staging folder): nothing of a run is left outside it
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".profile-", dir=out_dir) as tmp:
         work = Path(tmp)
         target = Job(
             kind="profile", build=spec or build, scenario_path=str(scenario_path),

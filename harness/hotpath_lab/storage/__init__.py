@@ -5,7 +5,7 @@ and the named figures that ratios and comparisons are made of (``figures``)."""
 from __future__ import annotations
 
 from hotpath_lab.storage.codec import decode, encode
-from hotpath_lab.storage.errors import ResultsError
+from hotpath_lab.storage.errors import ResultsError, SkippedRunWarning
 from hotpath_lab.storage.folders import (
     RUN_JSON,
     RunInfo,
@@ -17,6 +17,7 @@ from hotpath_lab.storage.folders import (
     resolve_run,
     results_root,
     run_folder,
+    run_folders,
     run_json_bytes,
     write_run,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "ResultsError",
     "Run",
     "RunInfo",
+    "SkippedRunWarning",
     "decode",
     "encode",
     "iter_runs",
@@ -40,6 +42,7 @@ __all__ = [
     "resolve_run",
     "results_root",
     "run_folder",
+    "run_folders",
     "run_json_bytes",
     "write_run",
 ]

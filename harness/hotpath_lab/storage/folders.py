@@ -9,9 +9,11 @@ Layout (one folder per run, never modified after it is created)::
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.environment import REPO
 from hotpath_lab.storage.codec import decode, encode
-from hotpath_lab.storage.errors import ResultsError
+from hotpath_lab.storage.errors import ResultsError, SkippedRunWarning
 from hotpath_lab.storage.run_model import EARLIER_SCHEMAS, RUN_SCHEMA, Run
 
 RUN_JSON = "run.json"
@@ -46,6 +48,15 @@ def run_folder(root: Path, scenario: str, run_id: str) -> Path:
     return root / safe / run_id
 
 
+def run_folders(root: Path, scenario: str, run_id: str) -> Iterator[Path]:
+    """Where a run of ``run_id`` may go: ``run_id`` itself, then ``run_id-2``, ``-3`` … for
+    runs started in the same second from the same commit. ``atomic.first_free_directory``
+    takes the first free one, so no two runs share an id and none is lost at its rename."""
+    yield run_folder(root, scenario, run_id)
+    for n in itertools.count(2):
+        yield run_folder(root, scenario, f"{run_id}-{n}")
+
+
 @dataclass(frozen=True)
 class RunInfo:
     path: Path
@@ -62,8 +73,10 @@ def iter_runs(
 ) -> Iterator[RunInfo]:
     """Every complete run under ``root`` (staging folders are skipped), oldest first.
 
-    Folders whose ``run.json`` cannot be read (another schema version, damaged) are left
-    out; their errors are appended to ``unreadable`` when it is given."""
+    Folders whose ``run.json`` cannot be read (another schema version, damaged: anything
+    the run model refuses) are left out, never silently: their errors are appended to
+    ``unreadable`` when it is given, and otherwise each is a ``SkippedRunWarning`` naming
+    the file and why, so that "the latest run" cannot quietly become an older one."""
     if not root.is_dir():
         return
     infos = []
@@ -76,6 +89,8 @@ def iter_runs(
         except ResultsError as exc:
             if unreadable is not None:
                 unreadable.append(exc)
+            else:
+                warnings.warn(f"skipped: {exc}", SkippedRunWarning, stacklevel=2)
             continue
         if scenario is not None and run.scenario.name != scenario:
             continue
@@ -142,6 +157,8 @@ def mode_problem(run: Run) -> str | None:
         return None
     if run.wire is not None or run.floors is not None:
         return "mode 'in-process': the sections wire and floors belong to wire runs"
+    if not run.builds:
+        return "mode 'in-process': builds: empty (a run measures at least one build)"
     for name, b in run.builds.items():
         for section in ("timed_pass", "gc", "memory"):
             if getattr(b, section) is None:
@@ -172,8 +189,9 @@ def resolve_run(ref: str | os.PathLike[str], root: Path | None = None) -> Path:
     root = results_root(root)
     matches = sorted(root.glob(f"*/{ref}*")) if isinstance(ref, str) and ref else []
     matches = [m for m in matches if (m / RUN_JSON).is_file()]
-    if len(matches) == 1:
-        return matches[0]
+    exact = [m for m in matches if m.name == ref]
+    if len(matches) == 1 or len(exact) == 1:  # an id is never ambiguous with its -2 sibling
+        return (exact or matches)[0]
     if not matches:
         if p.is_dir():
             raise ResultsError(f"{p}: no {RUN_JSON} (not a run folder)")

@@ -21,11 +21,11 @@ from pathlib import Path
 
 from hotpath_format import EventFile
 from hotpath_lab import environment
-from hotpath_lab.atomic import atomic_directory
+from hotpath_lab.atomic import first_free_directory
 from hotpath_lab.inspection import summarize
 from hotpath_lab.options import RunOptions
 from hotpath_lab.pacing import Pace
-from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folder, write_run
+from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folders, write_run
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, FloorResult, Scenario
 from hotpath_lab.storage.wire_model import WireRun, WireSettings
@@ -88,9 +88,10 @@ def run_wire_bench(
     check_wire_targets(builds)
     pace = Pace.parse(options.pace, options.speed)
     env = environment.collect()
-    run_id = new_run_id(env["git"]["short"])
     summary = summarize(scenario)
-    final = run_folder(results_root, summary.name or scenario.path.stem, run_id)
+    candidates = run_folders(
+        results_root, summary.name or scenario.path.stem, new_run_id(env["git"]["short"])
+    )
     started = time.time()
     if progress is not None:
         progress("reference", "in process", 0, 1)
@@ -99,7 +100,8 @@ def run_wire_bench(
         progress("reference", "in process", 1, 1)
     expected = expected_seconds(scenario, pace, len(scenario.records))
     warmup = min(options.warmup, len(scenario.records))
-    with atomic_directory(final) as staging:
+    with first_free_directory(candidates) as (final, staging):
+        run_id = final.name  # the second run started in the same second is <id>-2
         measured: dict[str, BuildResult | FloorResult] = {}
         for name in [*FLOORS, *builds]:
             target = TARGETS[name]

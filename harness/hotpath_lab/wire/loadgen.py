@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hotpath_lab.drivers.plugin import BuildFailed
+from hotpath_lab.lifetime import dies_with_parent, how_it_ended
 from hotpath_lab.storage.errors import ResultsError
 from hotpath_lab.storage.wire_model import WireTargetKind
 from hotpath_lab.wire.affinity import children_on
@@ -113,14 +114,18 @@ def run_loadgen(
     started = time.monotonic()
     with open(err_path, "w") as err:
         with children_on(request.cpu):
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err)
+            proc = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=err, stderr=err,
+                preexec_fn=dies_with_parent(),  # the kernel ends it with us
+            )  # fmt: skip
         code = _wait(proc, expected_s, ticker, started)
     stderr = err_path.read_text()
     if code != 0:
         last = next((ln for ln in reversed(stderr.splitlines()) if ln.strip()), "no error output")
         meaning = EXIT_MEANINGS.get(code, "crashed")
+        ended = f"exit {code}: {meaning}" if code >= 0 else how_it_ended(code)
         raise LoadgenFailed(
-            f"hotpath-loadgen against {request.label} failed (exit {code}: {meaning}): {last}",
+            f"hotpath-loadgen against {request.label} failed ({ended}): {last}",
             stderr + "\ncommand: " + " ".join(argv),
             code,
         )

@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from hotpath_lab.drivers.plugin import BuildFailed
+from hotpath_lab.lifetime import dies_with_parent, how_it_ended
 from hotpath_lab.wire.affinity import children_on
 
 LISTEN_TIMEOUT_S = 30.0
@@ -27,6 +28,13 @@ LISTEN_TIMEOUT_S = 30.0
 pyzmq and the engine first)."""
 STOP_TIMEOUT_S = 30.0
 """How long a gateway may take to stop after SIGTERM (it answers what it read first)."""
+
+
+def _ended(returncode: int) -> str:
+    """``exited with code 3``, or ``was killed by SIGKILL: …`` with what it likely means."""
+    if returncode >= 0:
+        return f"exited with code {returncode}"
+    return f"was {how_it_ended(returncode)}"
 
 
 class GatewayFailed(BuildFailed):
@@ -86,6 +94,7 @@ class RunningGateway:
                 self._proc = subprocess.Popen(
                     self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                     stderr=self._log_file, text=True,
+                    preexec_fn=dies_with_parent(),  # the kernel ends it with us
                 )  # fmt: skip
         except OSError as exc:
             self._close_log()
@@ -126,7 +135,7 @@ class RunningGateway:
                         return self._parse_listening(line)
                     proc.wait(timeout=5)
                 if proc.poll() is not None:
-                    raise self._failure(f"exited with code {proc.returncode} before it listened")
+                    raise self._failure(f"{_ended(proc.returncode)} before it listened")
 
     def _parse_listening(self, line: str) -> Listening:
         try:
@@ -152,7 +161,9 @@ class RunningGateway:
         proc = self._proc
         assert proc is not None and proc.stdout is not None
         if proc.poll() is not None:
-            raise self._failure(f"had already exited (code {proc.returncode}) when it was stopped")
+            raise self._failure(
+                f"had already ended ({_ended(proc.returncode)}) when it was stopped"
+            )
         proc.send_signal(signal.SIGTERM)
         try:
             rest, _ = proc.communicate(timeout=timeout_s)
@@ -167,7 +178,7 @@ class RunningGateway:
                 if isinstance(data, dict) and "stopped" in data:
                     stopped = data
         if proc.returncode != 0:
-            raise self._failure(f"exited with code {proc.returncode} on SIGTERM")
+            raise self._failure(f"{_ended(proc.returncode)} on SIGTERM")
         if stopped is None:
             raise self._failure(
                 "printed no stopped line on SIGTERM"
