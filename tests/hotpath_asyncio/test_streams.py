@@ -50,7 +50,9 @@ def test_adversarial_streams_reach_every_outcome() -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(scenarios(profile=ADVERSARIAL))
-def test_adversarial_streams_are_well_formed_and_file_safe(scenario: tuple[ScenarioMeta, np.ndarray]) -> None:
+def test_adversarial_streams_are_well_formed_and_file_safe(
+    scenario: tuple[ScenarioMeta, np.ndarray],
+) -> None:
     meta, records = scenario
     assert len(meta.venues) <= 255 and len(records) >= 1
     assert np.all(np.diff(records["ts"].astype(np.int64)) >= 0)
