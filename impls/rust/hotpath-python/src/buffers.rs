@@ -26,11 +26,20 @@ pub fn events<'a>(bytes: &'a PyReadonlyArray1<'_, u8>) -> PyResult<&'a [EventRec
 ///
 /// # Errors
 /// `FormatError` naming the event's index and kind if it is not an event kind.
+#[inline]
 pub fn known_kind(index: u64, kind: u8) -> PyResult<()> {
     match EventKind::from_u8(kind) {
         Some(_) => Ok(()),
-        None => Err(FormatError::new_err(format!("event {index}: unknown event kind {kind}"))),
+        None => Err(unknown_kind(index, kind)),
     }
+}
+
+/// Kept out of line so that the per-event entry points stay small enough to inline their
+/// dispatch: the check costs a comparison, its message only when it fails.
+#[cold]
+#[inline(never)]
+fn unknown_kind(index: u64, kind: u8) -> PyErr {
+    FormatError::new_err(format!("event {index}: unknown event kind {kind}"))
 }
 
 /// The reports as a new `uint8` numpy array (viewed as `REPORT_DTYPE` on the Python side).
