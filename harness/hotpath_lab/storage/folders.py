@@ -44,8 +44,12 @@ def new_run_id(git_short: str, now: float | None = None) -> str:
 
 
 def run_folder(root: Path, scenario: str, run_id: str) -> Path:
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in scenario) or "scenario"
-    return root / safe / run_id
+    return root / scenario_folder_name(scenario) / run_id
+
+
+def scenario_folder_name(scenario: str) -> str:
+    """The folder under ``results/`` that holds the runs of ``scenario``."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in scenario) or "scenario"
 
 
 def run_folders(root: Path, scenario: str, run_id: str) -> Iterator[Path]:
@@ -76,7 +80,9 @@ def iter_runs(
     Folders whose ``run.json`` cannot be read (another schema version, damaged: anything
     the run model refuses) are left out, never silently: their errors are appended to
     ``unreadable`` when it is given, and otherwise each is a ``SkippedRunWarning`` naming
-    the file and why, so that "the latest run" cannot quietly become an older one."""
+    the file and why, so that "the latest run" cannot quietly become an older one. With
+    ``scenario``, only the damaged folders in that scenario's folder are reported (which
+    scenario another one held cannot be read)."""
     if not root.is_dir():
         return
     infos = []
@@ -87,6 +93,8 @@ def iter_runs(
         try:
             run = load_run(folder)
         except ResultsError as exc:
+            if scenario is not None and folder.parent.name != scenario_folder_name(scenario):
+                continue  # not in that scenario's folder: another scenario's damaged run
             if unreadable is not None:
                 unreadable.append(exc)
             else:
