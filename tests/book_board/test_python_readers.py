@@ -37,9 +37,9 @@ def test_a_python_reader_sees_consistent_snapshots_while_the_engine_runs(
             if top is None:
                 assert not seen, f"instrument {i}: a published top disappeared"
                 continue
+            # (the top is consolidated over venues, so bid ≥ ask is legitimate: one venue's
+            # bid above another's ask; a torn snapshot shows as a ts not of its seq's event)
             bid, ask, seq, ts = top
-            if bid is not None and ask is not None:
-                assert bid[0] < ask[0], f"instrument {i}: crossed top {top}"
             for side in (bid, ask):
                 assert side is None or (side[0] > 0 and side[1] > 0), top
             assert ts == int(smoke.records["ts"][seq]), "ts is the publishing event's"
@@ -54,6 +54,10 @@ def test_a_python_reader_sees_consistent_snapshots_while_the_engine_runs(
     assert published > 0
     finals = [reader.top(i) for i in seqs]
     assert all(t is not None for t in finals)
+    again = hotpath_rs.BookBoard(meta_json, kind)
+    assert again.publish_replay(smoke.records) == (digest, published)
+    fresh = again.reader()
+    assert [fresh.top(i) for i in seqs] == finals, "the last tops do not depend on the reader"
     mem = board.memory()
     if kind == "epoch":
         assert mem["allocated"] == published and mem["live"] >= board.instruments
