@@ -46,8 +46,11 @@ def signed_pct(value: float | None) -> str:
 
 
 def ratio(value: float | None) -> str:
-    """``12.3×``."""
-    return MISSING if value is None or math.isnan(value) else f"{value:,.1f}×"
+    """``12.3×``; below 0.1 two significant digits (``0.022×``), so that a peer many times
+    slower than Python does not read ``0.0×``."""
+    if value is None or math.isnan(value):
+        return MISSING
+    return f"{value:.2g}×" if 0 < abs(value) < 0.1 else f"{value:,.1f}×"
 
 
 def milliseconds(value: float | None) -> str:

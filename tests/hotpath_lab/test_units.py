@@ -35,4 +35,5 @@ def test_each_figure_unit_has_its_format() -> None:
     assert units.figure(4.18, "ms") == "4.2 ms"
     assert units.figure(0.0149, "share") == "1.49%"
     assert units.signed_pct(0.05) == "+5.0%" and units.ratio(27.15) == "27.1×"
+    assert [units.ratio(0.0221), units.ratio(0.0), units.ratio(0.25)] == ["0.022×", "0.0×", "0.2×"]
     assert [units.count(None), units.pct(math.nan), units.ratio(None)] == ["–"] * 3
