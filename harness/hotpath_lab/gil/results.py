@@ -16,11 +16,11 @@ from pathlib import Path
 
 from hotpath_format import EventFile
 from hotpath_lab import environment, units
-from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.gil.experiment import Experiment, Point
 from hotpath_lab.gil.modes import ASYNCIO_YIELD_EVERY
 from hotpath_lab.inspection import summarize
-from hotpath_lab.storage import decode, encode, new_run_id, run_folder
+from hotpath_lab.storage import decode, document_bytes, new_results_folder
 from hotpath_lab.storage.codec import doc
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.latency_model import LatencySummary
@@ -167,50 +167,49 @@ def write_gil_run(
 ) -> Path:
     """Writes the run folder atomically; returns it."""
     env = environment.collect()
-    run_id = "gil-" + new_run_id(env["git"]["short"], started_at)
     summary = summarize(scenario)
     name = summary.name or scenario.path.stem
-    final = run_folder(results_root, name, run_id)
     stem = "gil"
-    run = GilRun(
-        schema=GIL_SCHEMA,
-        run_id=run_id,
-        created_utc=utc_timestamp(started_at),
-        duration_s=time.time() - started_at,
-        scenario=Scenario.of(summary),
-        environment=decode(Environment, env, "environment"),
-        settings=GilSettings(
-            levels=tuple(experiment.levels),
-            modes=modes,
-            cores=cores,
-            max_concurrency=max_concurrency,
-            switch_interval_s=sys.getswitchinterval(),
-            asyncio_yield_every=ASYNCIO_YIELD_EVERY,
-            scale=scale,
-            seed=seed,
-            load_average=load_average,
-        ),
-        shards=tuple(
-            GilShard(
-                account=s.account,
-                events=s.events,
-                order_requests=s.order_requests,
-                digest=experiment.reference[s.account],
-            )
-            for s in experiment.shards
-        ),
-        points=gil_points(experiment),
-        agree=experiment.agree,
-        files=GilFiles(plot_png=f"{stem}.png", plot_svg=f"{stem}.svg", table_md=GIL_MD),
-    )
     from hotpath_lab.plots.gil import plot_gil
 
-    with atomic_directory(final) as staging:
+    with new_results_folder(results_root, name, "gil-", env["git"]["short"], started_at) as (
+        final,
+        staging,
+    ):
+        run = GilRun(
+            schema=GIL_SCHEMA,
+            run_id=final.name,
+            created_utc=utc_timestamp(started_at),
+            duration_s=time.time() - started_at,
+            scenario=Scenario.of(summary),
+            environment=decode(Environment, env, "environment"),
+            settings=GilSettings(
+                levels=tuple(experiment.levels),
+                modes=modes,
+                cores=cores,
+                max_concurrency=max_concurrency,
+                switch_interval_s=sys.getswitchinterval(),
+                asyncio_yield_every=ASYNCIO_YIELD_EVERY,
+                scale=scale,
+                seed=seed,
+                load_average=load_average,
+            ),
+            shards=tuple(
+                GilShard(
+                    account=s.account,
+                    events=s.events,
+                    order_requests=s.order_requests,
+                    digest=experiment.reference[s.account],
+                )
+                for s in experiment.shards
+            ),
+            points=gil_points(experiment),
+            agree=experiment.agree,
+            files=GilFiles(plot_png=f"{stem}.png", plot_svg=f"{stem}.svg", table_md=GIL_MD),
+        )
         plot_gil(run, staging / stem)
         atomic_write_bytes(staging / GIL_MD, table_markdown(run).encode())
-        atomic_write_bytes(
-            staging / GIL_JSON, json.dumps(encode(run), indent=2, sort_keys=True).encode()
-        )
+        atomic_write_bytes(staging / GIL_JSON, document_bytes(run))
     return final
 
 

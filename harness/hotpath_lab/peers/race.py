@@ -9,7 +9,6 @@ folder ``results/<capture>/replay-race-<utc>-<sha>/`` holding ``replay-race.json
 
 from __future__ import annotations
 
-import json
 import statistics
 import tempfile
 from dataclasses import asdict, dataclass
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hotpath_lab import environment
-from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.peers.capture_view import (
     FUTURES_MARKETS,
     futures_captures,
@@ -29,7 +28,7 @@ from hotpath_lab.peers.hftbacktest_side import GridSettings, run_worker
 from hotpath_lab.peers.ours import OurReplay, final_tops, import_capture, replay_native
 from hotpath_lab.peers.race_report import race_markdown
 from hotpath_lab.peers.reconcile import FileReconciliation, reconcile
-from hotpath_lab.storage import new_run_id, run_folder
+from hotpath_lab.storage import document_bytes, new_results_folder
 from hotpath_lab.storage.folders import utc_timestamp
 
 RACE_JSON = "replay-race.json"
@@ -190,9 +189,11 @@ def _tops(records: Any, captures: list[Any], hft: dict[str, Any]) -> list[dict[s
 def write_race(result: RaceResult, results_root: Path) -> Path:
     """Writes the run folder atomically; returns it."""
     doc = result.document
-    run_id = f"replay-race-{new_run_id(doc['environment']['git']['short'])}"
-    final = run_folder(results_root, doc["capture"]["name"], run_id)
-    with atomic_directory(final) as staging:
+    git_short = doc["environment"]["git"]["short"]
+    with new_results_folder(results_root, doc["capture"]["name"], "replay-race-", git_short) as (
+        final,
+        staging,
+    ):
         atomic_write_bytes(staging / RACE_MD, race_markdown(doc).encode())
-        atomic_write_bytes(staging / RACE_JSON, json.dumps(doc, indent=2, sort_keys=True).encode())
+        atomic_write_bytes(staging / RACE_JSON, document_bytes(doc))
     return final

@@ -16,10 +16,10 @@ from typing import Any
 
 from hotpath_format import EventFile
 from hotpath_lab import environment, units
-from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.inspection import summarize
 from hotpath_lab.readers.experiment import Experiment
-from hotpath_lab.storage import decode, encode, new_run_id, run_folder
+from hotpath_lab.storage import decode, document_bytes, new_results_folder
 from hotpath_lab.storage.codec import doc
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.latency_model import LatencySummary
@@ -263,28 +263,28 @@ def write_readers_run(
 ) -> Path:
     """Writes the run folder atomically; returns it."""
     env = environment.collect()
-    run_id = "readers-" + new_run_id(env["git"]["short"], started_at)
     summary = summarize(scenario)
-    final = run_folder(results_root, summary.name or scenario.path.stem, run_id)
-    run = ReadersRun(
-        schema=READERS_SCHEMA,
-        run_id=run_id,
-        created_utc=utc_timestamp(started_at),
-        duration_s=time.time() - started_at,
-        scenario=Scenario.of(summary),
-        environment=decode(Environment, env, "environment"),
-        settings=settings,
-        reference_digest=experiment.reference_digest,
-        points=tuple(readers_point(p, experiment.reference_digest) for p in experiment.passes),
-        agree=experiment.agree,
-        protocol_held=experiment.protocol_held,
-        files=ReadersFiles(table_md=READERS_MD),
-    )
-    with atomic_directory(final) as staging:
-        atomic_write_bytes(staging / READERS_MD, table_markdown(run).encode())
-        atomic_write_bytes(
-            staging / READERS_JSON, json.dumps(encode(run), indent=2, sort_keys=True).encode()
+    name = summary.name or scenario.path.stem
+    with new_results_folder(results_root, name, "readers-", env["git"]["short"], started_at) as (
+        final,
+        staging,
+    ):
+        run = ReadersRun(
+            schema=READERS_SCHEMA,
+            run_id=final.name,
+            created_utc=utc_timestamp(started_at),
+            duration_s=time.time() - started_at,
+            scenario=Scenario.of(summary),
+            environment=decode(Environment, env, "environment"),
+            settings=settings,
+            reference_digest=experiment.reference_digest,
+            points=tuple(readers_point(p, experiment.reference_digest) for p in experiment.passes),
+            agree=experiment.agree,
+            protocol_held=experiment.protocol_held,
+            files=ReadersFiles(table_md=READERS_MD),
         )
+        atomic_write_bytes(staging / READERS_MD, table_markdown(run).encode())
+        atomic_write_bytes(staging / READERS_JSON, document_bytes(run))
     return final
 
 

@@ -9,6 +9,7 @@ Layout (one folder per run, never modified after it is created)::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from hotpath_lab.atomic import atomic_write_bytes
+from hotpath_lab.atomic import atomic_write_bytes, first_free_directory
 from hotpath_lab.environment import REPO
 from hotpath_lab.storage.codec import decode, encode
 from hotpath_lab.storage.errors import ResultsError, SkippedRunWarning
@@ -45,6 +46,19 @@ def new_run_id(git_short: str, now: float | None = None) -> str:
 
 def run_folder(root: Path, scenario: str, run_id: str) -> Path:
     return root / scenario_folder_name(scenario) / run_id
+
+
+@contextlib.contextmanager
+def new_results_folder(
+    root: Path, scenario: str, prefix: str, git_short: str, now: float | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """Yields ``(final, staging)`` for a new folder of an experiment's results (``prefix``:
+    ``gil-``, ``readers-``, ``sweep-`` …): ``final.name`` is the document's id, unique even
+    for two started in the same second (``run_folders``); the folder appears whole when
+    the block completes, or not at all (``atomic.first_free_directory``)."""
+    base = prefix + new_run_id(git_short, now)
+    with first_free_directory(run_folders(root, scenario, base)) as pair:
+        yield pair
 
 
 def scenario_folder_name(scenario: str) -> str:
@@ -176,9 +190,15 @@ def mode_problem(run: Run) -> str | None:
     return None
 
 
+def document_bytes(document: object) -> bytes:
+    """A results document (a model instance or plain JSON values) as every results file
+    stores it: sorted keys, indented."""
+    return json.dumps(encode(document), indent=2, sort_keys=True).encode()
+
+
 def run_json_bytes(run: Run) -> bytes:
-    """The document of ``run``, as ``write_run`` stores it (sorted keys, indented)."""
-    return json.dumps(encode(run), indent=2, sort_keys=True).encode()
+    """The document of ``run``, as ``write_run`` stores it."""
+    return document_bytes(run)
 
 
 def write_run(folder: Path, run: Run) -> Path:

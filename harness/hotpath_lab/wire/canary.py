@@ -30,10 +30,10 @@ import numpy as np
 
 from hotpath_format import EventFile
 from hotpath_lab import environment, units
-from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.inspection import summarize
 from hotpath_lab.shadow import describe_event, describe_report, first_divergence
-from hotpath_lab.storage import decode, encode, new_run_id, run_folder
+from hotpath_lab.storage import decode, document_bytes, new_results_folder
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, Scenario
 from hotpath_lab.wire.canary_model import (
@@ -123,19 +123,20 @@ def run_canary(
     if plan.perturb_event is not None and not 0 <= plan.perturb_event < len(records):
         raise ValueError(f"--perturb-event {plan.perturb_event}: events are 0..{len(records) - 1}")
     env = environment.collect()
-    canary_id = "canary-" + new_run_id(env["git"]["short"])
     summary = summarize(scenario)
     name = summary.name or scenario.path.stem
-    final = run_folder(results_root, name, canary_id)
     started_at = time.time()
-    with atomic_directory(final) as staging:
+    with new_results_folder(results_root, name, "canary-", env["git"]["short"], started_at) as (
+        final,
+        staging,
+    ):
         steps = _shift(scenario, records, plan, staging, progress)
         from hotpath_lab.plots.canary import plot_canary
 
         png, svg = plot_canary(steps, plan.new, name, staging / "canary")
         stopped = next((s.share_pct for s in steps if s.tripped), None)
         canary = Canary(
-            canary_id=canary_id,
+            canary_id=final.name,
             created_utc=utc_timestamp(started_at),
             duration_s=time.time() - started_at,
             scenario=Scenario.of(summary),
@@ -147,13 +148,9 @@ def run_canary(
             measured=MEASURED.format(window=plan.window, max_batch=plan.max_batch),
             files=CanaryFiles(chart_png=png.name, chart_svg=svg.name, report_md=CANARY_MD),
         )
-        import json
-
         from hotpath_lab.wire.canary_report import canary_markdown
 
-        atomic_write_bytes(
-            staging / CANARY_JSON, json.dumps(encode(canary), indent=2, sort_keys=True).encode()
-        )
+        atomic_write_bytes(staging / CANARY_JSON, document_bytes(canary))
         atomic_write_bytes(staging / CANARY_MD, canary_markdown(canary).encode())
     return final
 

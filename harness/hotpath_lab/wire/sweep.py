@@ -21,10 +21,10 @@ from pathlib import Path
 
 from hotpath_format import EventFile
 from hotpath_lab import environment
-from hotpath_lab.atomic import atomic_directory, atomic_write_bytes
+from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.inspection import summarize
 from hotpath_lab.reporting.hlog import read_interval_log
-from hotpath_lab.storage import decode, encode, new_run_id, run_folder
+from hotpath_lab.storage import decode, document_bytes, new_results_folder
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, Scenario
 from hotpath_lab.storage.sweep_model import (
@@ -96,12 +96,12 @@ def run_sweep(
     """Sweeps every target of ``plan``; returns the sweep folder."""
     check_wire_targets(list(plan.targets))
     env = environment.collect()
-    sweep_id = "sweep-" + new_run_id(env["git"]["short"])
     summary = summarize(scenario)
     order_share = summary.order_requests / max(1, summary.events)
-    final = run_folder(results_root, summary.name or scenario.path.stem, sweep_id)
     started_at = time.time()
-    with atomic_directory(final) as staging:
+    with new_results_folder(
+        results_root, summary.name or scenario.path.stem, "sweep-", env["git"]["short"], started_at
+    ) as (final, staging):
         targets = {
             name: _sweep_target(TARGETS[name], scenario, order_share, plan, staging, progress)
             for name in plan.targets
@@ -110,7 +110,7 @@ def run_sweep(
 
         png, svg = plot_knee(targets, summary.name or scenario.path.stem, staging / "knee")
         sweep = Sweep(
-            sweep_id=sweep_id,
+            sweep_id=final.name,
             created_utc=utc_timestamp(started_at),
             duration_s=time.time() - started_at,
             scenario=Scenario.of(summary),
@@ -138,10 +138,8 @@ def run_sweep(
 
 
 def write_sweep(folder: Path, sweep: Sweep) -> Path:
-    import json
-
     path = folder / SWEEP_JSON
-    atomic_write_bytes(path, json.dumps(encode(sweep), indent=2, sort_keys=True).encode())
+    atomic_write_bytes(path, document_bytes(sweep))
     return path
 
 
