@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.one_instrument import META
 
 from hotpath_format import (
     EVENT_DTYPE,
@@ -17,17 +18,6 @@ from hotpath_format import (
     write_events,
     write_reports,
 )
-
-META = {
-    "schema": 1,
-    "name": "t",
-    "instruments": [
-        {"id": 0, "symbol": "X", "tick_size": 1, "lot_size": 1, "max_order_qty": 10,
-         "max_price": 100, "band_bps": 100}
-    ],
-    "venues": [{"id": 0, "name": "v"}],
-    "accounts": [],
-}  # fmt: skip
 
 
 def events(n: int = 4) -> np.ndarray:

@@ -8,32 +8,17 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.one_instrument import META, scenario_at
 
-from hotpath_format import EVENT_DTYPE, read_events, write_events
+from hotpath_format import read_events
 from hotpath_lab.cli import main
 from hotpath_lab.inspection import Rates, sparkline, summarize
 
-META = {
-    "schema": 1,
-    "name": "span",
-    "instruments": [
-        {"id": 0, "symbol": "X", "tick_size": 1, "lot_size": 1, "max_order_qty": 10,
-         "max_price": 100, "band_bps": 100}
-    ],
-    "venues": [{"id": 0, "name": "v"}],
-    "accounts": [],
-}  # fmt: skip
 NS = 1_000_000_000
 
 
 def scenario(tmp_path: Path, ts: list[int]) -> Path:
-    r = np.zeros(len(ts), EVENT_DTYPE)
-    r["ts"] = np.array(ts, dtype=np.uint64)
-    r["kind"] = 1
-    r["side"] = 1
-    path = tmp_path / "span.hpe"
-    write_events(path, META, r)
-    return path
+    return scenario_at(tmp_path / "span.hpe", ts, {**META, "name": "span"})
 
 
 def test_a_last_timestamp_centuries_away_is_summarised_without_a_dense_array(

@@ -10,33 +10,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.one_instrument import META, scenario_at
 
-from hotpath_format import EVENT_DTYPE, write_events
+from hotpath_format import EVENT_DTYPE
 from hotpath_lab.cli import main
 from hotpath_lab.drivers.plugin import BuildSpecError
 from hotpath_lab.pacing import MAX_RATE, Pace, PaceError
 from hotpath_lab.wire.targets import parse_targets
 
-META = {
-    "schema": 1,
-    "name": "t",
-    "instruments": [
-        {"id": 0, "symbol": "X", "tick_size": 1, "lot_size": 1, "max_order_qty": 10,
-         "max_price": 100, "band_bps": 100}
-    ],
-    "venues": [{"id": 0, "name": "v"}],
-    "accounts": [],
-}  # fmt: skip
-
 
 def scenario(tmp_path: Path, ts: list[int], meta: dict[str, object] = META) -> Path:
-    r = np.zeros(len(ts), EVENT_DTYPE)
-    r["ts"] = np.array(ts, dtype=np.uint64)
-    r["kind"] = 1
-    r["side"] = 1
-    path = tmp_path / "s.hpe"
-    write_events(path, meta, r)
-    return path
+    return scenario_at(tmp_path / "s.hpe", ts, meta)
 
 
 def exit_code(args: list[str]) -> int:
