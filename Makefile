@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck peers test-peers test-hftbacktest FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench redis watch dropcopy migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck peers test-peers test-hftbacktest FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -53,7 +53,7 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid impls/python/hotpath-tuned .
+PY_PROJECTS := impls/python/hotpath-format impls/python/hotpath-asyncio impls/python/hotpath-hybrid impls/python/hotpath-tuned impls/python/hotpath-dropcopy .
 
 $(DEPS_STAMP): $(VENV)/bin/python requirements/lock.txt $(addsuffix /pyproject.toml,$(PY_PROJECTS))
 	$(PY) -m pip install --quiet -r requirements/lock.txt
@@ -234,6 +234,23 @@ test-hftbacktest: setup ## The replay race's tests with hftbacktest installed (i
 READERS ?=
 readers: setup ## Book readers (docs/readers.md): engine P99 with 0/1/2 readers, lock-free vs mutex board: make readers SCENARIO=calm [READERS=0,1,2]
 	$(HOTPATH) readers --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) $(if $(READERS),--readers $(READERS),)
+
+# The drop-copy (docs/dropcopy.md): the lab's own Redis server, and the live view of what the
+# builds publish to it.
+REDIS_PORT ?= 6379
+RUN        ?=
+redis: setup ## Start the lab's Redis server in the foreground on REDIS_PORT (default 6379), data under results/.redis/, for `hotpath watch` and `--drop-copy redis://127.0.0.1:6379`
+	$(PY) -m hotpath_lab.dropcopy.server --port $(REDIS_PORT) --dir results/.redis
+
+DROP_COPY ?= lab
+RESTART   ?=
+DROP_COPY_BUILDS ?= python,python-tuned,rust-ffi,rust-native
+dropcopy: setup ## Every build with the drop-copy off and on in one run, exactly-once checked (docs/dropcopy.md): make dropcopy SCENARIO=volatility [DROP_COPY=lab|redis://...] [RESTART=0.5] [DROP_COPY_BUILDS=...]
+	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(DROP_COPY_BUILDS) --pace $(PACE) --speed $(SPEED) \
+		--drop-copy $(DROP_COPY) $(if $(RESTART),--drop-copy-restart $(RESTART),)
+
+watch: setup ## Live summary of the drop-copy on the lab's Redis (make redis first): make watch [REDIS_PORT=6379] [RUN=run id]
+	$(HOTPATH) watch --redis redis://127.0.0.1:$(REDIS_PORT) $(if $(RUN),--run $(RUN),)
 
 # loom models need every crate rebuilt with the cfg, so they get their own target folder.
 LOOM_MAX_PREEMPTIONS ?= 2

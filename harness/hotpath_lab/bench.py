@@ -22,9 +22,10 @@ from hotpath_lab import environment
 from hotpath_lab.atomic import first_free_directory
 from hotpath_lab.drivers.builds import BUILTIN
 from hotpath_lab.drivers.plugin import AnyBuild, BuildFailed, BuildSpecError, load_builds
+from hotpath_lab.dropcopy.run import DropCopyServer, RestartPlan, drop_copy_server
 from hotpath_lab.inspection import summarize
 from hotpath_lab.lifetime import dies_with_parent, how_it_ended
-from hotpath_lab.options import Job, RunOptions
+from hotpath_lab.options import DropCopyJob, Job, RunOptions, drop_copy_row
 from hotpath_lab.profiling.cpu import attach_cpu_trace, sample_cpu
 from hotpath_lab.profiling.profile_pass import profile_builds
 from hotpath_lab.progress_channel import ProgressChannel
@@ -35,6 +36,9 @@ from hotpath_lab.storage.run_model import Environment, Profiles, Ratios, Scenari
 
 PhaseProgress = Callable[[str, str, int, int], None]
 """``progress(build, phase, done, total)``"""
+
+WorkerWatch = Callable[[str, int, int], None]
+"""``watch(phase, done, total)``: the orchestrator's own reaction to a worker's progress."""
 
 
 POLL_S = 0.2
@@ -70,12 +74,25 @@ def run_bench(
         results_root, summary.name or scenario.path.stem, new_run_id(env["git"]["short"])
     )
     started = time.time()
-    with first_free_directory(candidates) as (final, staging):
+    with (
+        first_free_directory(candidates) as (final, staging),
+        drop_copy_server(options.drop_copy) as redis,
+    ):
         run_id = final.name  # the second run started in the same second is <id>-2
         results = {}
         for name, spec in specs.items():
             python = getattr(loaded[name][1], "interpreter", None) or sys.executable
             results[name] = _run_worker(name, spec, scenario, options, staging, progress, python)
+            if redis is not None:  # the same build again, publishing (docs/dropcopy.md)
+                row = drop_copy_row(name)
+                dc = DropCopyJob(
+                    url=redis.url, prefix=f"hotpath:{run_id}:{row}", run_id=run_id,
+                    scenario=summary.name or scenario.path.stem,
+                )  # fmt: skip
+                results[row] = _run_drop_copy_worker(
+                    row, spec, scenario, options, staging, progress, python, redis, dc,
+                    engine_memory=results[name]["memory"],
+                )  # fmt: skip
         profiles = None
         if options.profile:  # never during the timed pass: a pass of its own, per build
             profiles = profile_builds(scenario.path, specs, staging, options, results, progress)
@@ -120,6 +137,13 @@ def load_checked(options: RunOptions) -> dict[str, tuple[str, AnyBuild]]:
     profile pass runs every build here, so it refuses such a build up front."""
     options.check()
     loaded = load_builds(list(options.builds), BUILTIN)
+    if options.drop_copy is not None:
+        silent = [n for n, b in loaded.items() if not getattr(b, "publishes_drop_copy", False)]
+        if silent:
+            raise BuildSpecError(
+                f"--drop-copy: {', '.join(silent)} cannot publish a drop-copy "
+                "(docs/dropcopy.md: a build says so with publishes_drop_copy)"
+            )
     if options.profile is not None:
         elsewhere = [n for n, b in loaded.items() if getattr(b, "interpreter", None)]
         if elsewhere:
@@ -128,6 +152,10 @@ def load_checked(options: RunOptions) -> dict[str, tuple[str, AnyBuild]]:
                 "interpreter (docs/peers.md)"
             )
     return {name: (options.builds[i], b) for i, (name, b) in enumerate(loaded.items())}
+
+
+ENGINE_MEMORY_FIGURES = ("engine_rss_bytes", "engine_reports")
+"""The memory pass's figures (``worker._memory_pass``)."""
 
 
 def _run_worker(
@@ -151,8 +179,47 @@ def _run_worker(
     return result
 
 
+def _run_drop_copy_worker(
+    row: str,
+    spec: str,
+    scenario: EventFile,
+    options: RunOptions,
+    staging: Path,
+    progress: PhaseProgress | None,
+    python: str,
+    redis: DropCopyServer,
+    drop_copy: DropCopyJob,
+    *,
+    engine_memory: dict[str, Any],
+) -> dict[str, Any]:
+    """The measure worker of a build's drop-copy row, restarting the lab's server mid-pass
+    if asked. Its engine memory is the build's own row's: the memory pass replays without
+    publishing, so it would measure the same engine again."""
+    job = Job(
+        kind="measure", build=spec, scenario_path=str(scenario.path), out=str(staging),
+        # only the timed pass publishes: the closed-loop and overhead passes would repeat
+        # the build's own row
+        options=replace(options, throughput=False, overhead=False), drop_copy=drop_copy,
+    )  # fmt: skip
+    restart = RestartPlan(redis, options.drop_copy_restart)
+    result, cpu_trace = _spawn(row, job, progress, sample=True, python=python, watch=restart.watch)
+    result["memory"].update({k: engine_memory[k] for k in ENGINE_MEMORY_FIGURES})
+    outcome = restart.outcome()
+    if outcome is not None:
+        result["drop_copy"]["restart"] = outcome
+    if cpu_trace is not None:
+        attach_cpu_trace(result, cpu_trace, staging)
+    return result
+
+
 def _spawn(
-    name: str, job: Job, progress: PhaseProgress | None, *, sample: bool, python: str
+    name: str,
+    job: Job,
+    progress: PhaseProgress | None,
+    *,
+    sample: bool,
+    python: str,
+    watch: WorkerWatch | None = None,
 ) -> tuple[dict[str, Any], Any]:
     """Runs the worker of build ``name`` to completion; returns its result and CPU trace.
 
@@ -180,7 +247,7 @@ def _spawn(
         ):
             try:
                 with sample_cpu(proc.pid) if sample else contextlib.nullcontext() as cpu:
-                    code = _wait(proc, channel, cpu, name, progress)
+                    code = _wait(proc, channel, cpu, name, progress, watch)
                     if cpu is not None:
                         cpu_trace = cpu.stop()
             except BaseException:
@@ -208,8 +275,10 @@ def _wait(
     cpu: Any,
     name: str,
     progress: PhaseProgress | None,
+    watch: WorkerWatch | None = None,
 ) -> int:
-    """Waits for the worker, passing its progress on; returns its exit code."""
+    """Waits for the worker, passing its progress on (and to ``watch``); returns its exit
+    code."""
     while True:
         try:
             code: int | None = proc.wait(timeout=POLL_S)
@@ -221,6 +290,8 @@ def _wait(
                 cpu.mark_phase(phase)
             if progress is not None:
                 progress(name, phase, done, total)
+            if watch is not None:
+                watch(phase, done, total)
         if code is not None:
             return code
 
@@ -231,6 +302,8 @@ def ratios(builds: Mapping[str, BuildResult]) -> dict[str, Ratios]:
     if "python" not in builds:
         return {}
     base = builds["python"]
-    return {
-        f"python/{name}": python_ratios(base, b) for name, b in builds.items() if name != "python"
+    return {  # a drop-copy row is compared with its own build's row (reporting.drop_copy)
+        f"python/{name}": python_ratios(base, b)
+        for name, b in builds.items()
+        if name != "python" and b.drop_copy is None
     }

@@ -23,6 +23,31 @@ class OptionsError(ValueError):
     """An option out of its range; the message names the command-line option."""
 
 
+DROP_COPY_LAB = "lab"
+"""``--drop-copy lab``: the run starts its own Redis server (docs/dropcopy.md)."""
+
+
+DROP_COPY_ROW = "@drop-copy"
+"""A build's row with the drop-copy on is its name with this suffix."""
+
+
+def drop_copy_row(build: str) -> str:
+    """The name of ``build``'s drop-copy-on row in a run."""
+    return build + DROP_COPY_ROW
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropCopyJob:
+    """Where one worker's timed pass publishes its drop-copy."""
+
+    url: str
+    """The server's URL (the lab's own server resolved to its port)."""
+    prefix: str
+    """The streams' key prefix: ``hotpath:<run id>:<row>``."""
+    run_id: str
+    scenario: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProfileSettings:
     """The profile pass (``--profile``; docs/profiling.md)."""
@@ -65,6 +90,15 @@ class RunOptions:
     """Seed of a generated scenario (``--seed``); ``None``: the manifest's."""
     profile: ProfileSettings | None = None
     """``None``: no profile pass."""
+    drop_copy: str | None = None
+    """``--drop-copy``: a Redis URL (``redis://host:port[/db]``), or ``lab`` for a server the
+    run starts and stops itself; every build then runs twice, drop-copy off and on, in one
+    run (docs/dropcopy.md). ``None``: no drop-copy."""
+    drop_copy_restart: float | None = None
+    """``--drop-copy-restart F``: restart the lab's Redis server once each drop-copy row's
+    timed pass is this far done (0 < F < 1), to show the gap policy at work."""
+    snapshot_every: int = 10_000
+    """A position snapshot after every this many reports (docs/dropcopy.md)."""
 
     def check(self) -> None:
         """Raises ``OptionsError`` (or ``PaceError``) for a value no run can use."""
@@ -83,6 +117,22 @@ class RunOptions:
             )
         if not 0 < self.tail_share < 1:
             raise OptionsError(f"the tail share must be in (0, 1), got {self.tail_share}")
+        if self.drop_copy is not None and not (
+            self.drop_copy == DROP_COPY_LAB or self.drop_copy.startswith("redis://")
+        ):
+            raise OptionsError(
+                f"--drop-copy takes redis://host:port[/db] or {DROP_COPY_LAB!r}, "
+                f"got {self.drop_copy!r}"
+            )
+        if self.drop_copy_restart is not None and not (
+            self.drop_copy == DROP_COPY_LAB and 0 < self.drop_copy_restart < 1
+        ):
+            raise OptionsError(
+                "--drop-copy-restart needs --drop-copy lab (the run can only restart a server "
+                f"it started) and a fraction in (0, 1), got {self.drop_copy_restart}"
+            )
+        if self.snapshot_every < 1:
+            raise OptionsError(f"--snapshot-every must be >= 1, got {self.snapshot_every}")
         p = self.profile
         if p is not None and not (p.seconds > 0 and p.rate_hz > 0):
             raise OptionsError("--profile-seconds and --profile-rate must be positive")
@@ -104,6 +154,9 @@ class Job:
     out: str
     """Where results go: the staging folder (``measure``, ``memory``) or a file (``profile``)."""
     options: RunOptions
+    drop_copy: DropCopyJob | None = None
+    """``measure`` only: the row that runs with the drop-copy on (its result is named
+    ``<build>@drop-copy``)."""
 
     def save(self, path: Path) -> None:
         from hotpath_lab.storage.codec import encode

@@ -22,9 +22,16 @@ import numpy as np
 from hotpath_format import EventKind, ScenarioMeta, order_capacity, read_events, report_digest
 from hotpath_lab.atomic import atomic_write_bytes
 from hotpath_lab.drivers.builds import BUILTIN, overhead_build
-from hotpath_lab.drivers.plugin import AnyBuild, Build, PassTimes, SelfDrivenBuild, load_build
+from hotpath_lab.drivers.plugin import (
+    AnyBuild,
+    Build,
+    DropCopyTarget,
+    PassTimes,
+    SelfDrivenBuild,
+    load_build,
+)
 from hotpath_lab.drivers.python_loop import feed, run_pass
-from hotpath_lab.options import Job, RunOptions
+from hotpath_lab.options import Job, RunOptions, drop_copy_row
 from hotpath_lab.outcomes import count_outcomes
 from hotpath_lab.pacing import Pace
 from hotpath_lab.progress_channel import ProgressChannel
@@ -72,10 +79,19 @@ def run_worker(job: Job) -> dict[str, Any]:
     rss_before = current_rss_bytes()
     jitter = _probe_jitter(options.jitter_seconds)
 
+    target = None
+    if job.drop_copy is not None:  # the timed pass publishes (docs/dropcopy.md)
+        from hotpath_lab.dropcopy.index import announce_start
+
+        dc = job.drop_copy
+        target = (dc.url, dc.prefix, options.snapshot_every)
+        announce_start(dc.url, dc.run_id, drop_copy_row(build.name), dc.prefix, dc.scenario)
     if isinstance(build, SelfDrivenBuild):
-        timed, throughput, overhead = _self_driven_passes(build, options, meta, records, pace)
+        timed, throughput, overhead = _self_driven_passes(
+            build, options, meta, records, pace, target
+        )
     else:
-        timed, throughput, overhead = _python_passes(build, options, meta, records, pace)
+        timed, throughput, overhead = _python_passes(build, options, meta, records, pace, target)
 
     out = Path(job.out)
     from hotpath_toolkit import record_timings
@@ -93,7 +109,7 @@ def run_worker(job: Job) -> dict[str, Any]:
         options.interval_ns,
         time.time(),
     )
-    name = build.name
+    name = build.name if job.drop_copy is None else drop_copy_row(build.name)
     hgrm_files: dict[str, str] = {}
     files: dict[str, Any] = {"hlog": f"{name}.hlog", "hgrm": hgrm_files, "gc_csv": f"gc-{name}.csv"}
     atomic_write_bytes(out / files["hlog"], rec["hlog"].encode())
@@ -147,6 +163,12 @@ def run_worker(job: Job) -> dict[str, Any]:
     }
     if jitter is not None:
         result["jitter"] = jitter
+    if job.drop_copy is not None:  # after the figures above: reading back costs memory
+        from hotpath_lab.dropcopy.figures import drop_copy_figures
+
+        result["drop_copy"] = drop_copy_figures(
+            job.drop_copy, t.drop_copy, timed.reports, options.snapshot_every
+        )
     if not getattr(build, "shadow_equal", True):  # a peer (docs/peers.md)
         from hotpath_lab.peers.figures import peer_figures
 
@@ -177,7 +199,12 @@ MAX = Pace.parse("max")
 
 
 def _python_passes(
-    build: Build, options: RunOptions, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+    build: Build,
+    options: RunOptions,
+    meta: ScenarioMeta,
+    records: np.ndarray,
+    pace: Pace,
+    drop_copy: DropCopyTarget | None = None,
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     n = len(records)
     capacity = order_capacity(records)
@@ -187,18 +214,30 @@ def _python_passes(
     ) -> tuple[PassTimes, np.ndarray]:
         chosen = overhead_build(build, meta) if empty else build
         pipeline = chosen.create(meta, n, stage_timing=stage_timing, expected_orders=capacity)
+        publish = drop_copy is not None and phase == "timed"
+        if publish:
+            assert drop_copy is not None
+            pipeline.start_drop_copy(*drop_copy)  # type: ignore[attr-defined]
         times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
+        if publish:  # every report out before the pass's CPU time is read
+            times.drop_copy = pipeline.finish_drop_copy()  # type: ignore[attr-defined]
         return times, pipeline.report_array()
 
     return _passes(one_pass, options, pace, getattr(build, "warmed_up", None))
 
 
 def _self_driven_passes(
-    build: SelfDrivenBuild, options: RunOptions, meta: ScenarioMeta, records: np.ndarray, pace: Pace
+    build: SelfDrivenBuild,
+    options: RunOptions,
+    meta: ScenarioMeta,
+    records: np.ndarray,
+    pace: Pace,
+    drop_copy: DropCopyTarget | None = None,
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     def one_pass(
         p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
     ) -> tuple[PassTimes, np.ndarray]:
+        extra = {"drop_copy": drop_copy} if drop_copy is not None and phase == "timed" else {}
         return build.drive(
             meta,
             records,
@@ -207,6 +246,7 @@ def _self_driven_passes(
             limit=limit,
             empty=empty,
             progress=progress(phase),
+            **extra,
         )
 
     return _passes(one_pass, options, pace, getattr(build, "warmed_up", None))

@@ -24,10 +24,16 @@ PACKAGES: dict[str, tuple[Path, frozenset[str]]] = {
         REPO / "impls/python/hotpath-format/hotpath_format",
         frozenset({"numpy"}),
     ),
-    # the Python build's gateway (wire-python) speaks ZeroMQ through pyzmq
+    # the Python build's gateway (wire-python) speaks ZeroMQ through pyzmq, and publishes
+    # its drop-copy with the Python publisher
     "hotpath_asyncio": (
         REPO / "impls/python/hotpath-asyncio/hotpath_asyncio",
-        frozenset({"numpy", "hotpath_format", "zmq"}),
+        frozenset({"numpy", "hotpath_format", "zmq", "hotpath_dropcopy"}),
+    ),
+    # the Python builds' drop-copy publisher: the record contract and Redis, no build
+    "hotpath_dropcopy": (
+        REPO / "impls/python/hotpath-dropcopy/hotpath_dropcopy",
+        frozenset({"numpy", "hotpath_format", "redis"}),
     ),
     # a hybrid build of the migration phases is made of the two builds, nothing else
     "hotpath_hybrid": (
@@ -38,7 +44,7 @@ PACKAGES: dict[str, tuple[Path, frozenset[str]]] = {
     # reaches for first (uvloop), nothing of Rust
     "hotpath_tuned": (
         REPO / "impls/python/hotpath-tuned/hotpath_tuned",
-        frozenset({"numpy", "hotpath_format", "hotpath_asyncio", "uvloop"}),
+        frozenset({"numpy", "hotpath_format", "hotpath_asyncio", "hotpath_dropcopy", "uvloop"}),
     ),
     "hotpath_rs": (
         REPO / "impls/rust/hotpath-python/python/hotpath_rs",
@@ -101,6 +107,7 @@ def test_nothing_under_impls_imports_the_harness() -> None:
         ("impls/python/hotpath-asyncio/pyproject.toml", "hotpath_asyncio"),
         ("impls/python/hotpath-hybrid/pyproject.toml", "hotpath_hybrid"),
         ("impls/python/hotpath-tuned/pyproject.toml", "hotpath_tuned"),
+        ("impls/python/hotpath-dropcopy/pyproject.toml", "hotpath_dropcopy"),
         ("impls/rust/hotpath-python/pyproject.toml", "hotpath_rs"),
         ("harness/rust/hotpath-toolkit/pyproject.toml", "hotpath_toolkit"),
     ],

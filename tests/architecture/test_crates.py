@@ -59,9 +59,10 @@ def test_no_build_crate_links_a_harness_crate(crate: str) -> None:
 
 
 def test_the_rust_ffi_build_links_the_core_and_its_bindings_only() -> None:
-    """The core, and the book board its Python readers poll (docs/readers.md)."""
+    """The core, the book board its Python readers poll (docs/readers.md), and the Rust
+    drop-copy publisher (docs/dropcopy.md)."""
     first_party = {c for c in normal_dependencies("hotpath-python") if c.startswith("hotpath-")}
-    assert first_party == {"hotpath-core", "hotpath-board"}
+    assert first_party == {"hotpath-core", "hotpath-board", "hotpath-dropcopy"}
 
 
 def test_the_check_sees_harness_crates_where_they_are_linked() -> None:

@@ -26,6 +26,7 @@ from hotpath_lab.cli import (
     scenario,
     shadow,
     sweep,
+    watch,
 )
 from hotpath_lab.cli.common import (
     EXIT_BUILD_FAILED,
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     gateway.register(sub)
     results.register(sub)
     gate.register(sub)
+    watch.register(sub)
     return parser
 
 

@@ -15,6 +15,7 @@ from hotpath_lab.cli.common import (
     add_scenario_options,
     console,
     console_err,
+    drop_copy_complete,
     open_scenario,
 )
 from hotpath_lab.cli.outputs import check_output_dir
@@ -107,6 +108,29 @@ def register(sub: Any) -> None:
         help="probe the machine's noise floor for this long in each worker before its "
         "passes; 0 skips it (default %(default)s)",
     )
+    p.add_argument(
+        "--drop-copy",
+        metavar="URL",
+        default=None,
+        help="also run every build publishing its reports and positions to Redis Streams "
+        "(redis://host:port[/db], or 'lab' for a server the run starts itself): one row "
+        "with the drop-copy off and one (<build>@drop-copy) with it on, and a check that "
+        "Redis got every report exactly once (docs/dropcopy.md)",
+    )
+    p.add_argument(
+        "--drop-copy-restart",
+        metavar="F",
+        type=float,
+        default=None,
+        help="with --drop-copy lab: restart the server when each drop-copy row's timed pass "
+        "is F done (0 < F < 1), to test the gap policy",
+    )
+    p.add_argument(
+        "--snapshot-every",
+        type=int,
+        default=10_000,
+        help="with --drop-copy: a position snapshot every N reports (default %(default)s)",
+    )
     add_results_dir(p, "run folders")
     add_wire_options(p)
     p.set_defaults(handler=cmd_bench)
@@ -136,6 +160,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
         if args.profile
         else None,
         jitter_seconds=args.jitter_seconds,
+        drop_copy=args.drop_copy,
+        drop_copy_restart=args.drop_copy_restart,
+        snapshot_every=args.snapshot_every,
     )
     try:
         check_options(options)
@@ -158,4 +185,4 @@ def cmd_bench(args: argparse.Namespace) -> int:
     render_run(run, console)
     console.print(f"run folder: {folder}", highlight=False)
     console.print(f"report: {folder / 'report.md'}", highlight=False)
-    return EXIT_OK if run.agree else EXIT_CHECK_FAILED
+    return EXIT_OK if run.agree and drop_copy_complete(run) else EXIT_CHECK_FAILED

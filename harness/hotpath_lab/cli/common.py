@@ -13,6 +13,7 @@ from rich.console import Console
 from hotpath_format import EventFile, FormatError, MetadataError, read_events
 from hotpath_lab.cli import progress
 from hotpath_lab.cli.progress import ProgressCallback
+from hotpath_lab.storage import Run
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -122,3 +123,18 @@ def add_results_dir(p: argparse.ArgumentParser, folders: str) -> None:
         default=None,
         help=f"where {folders} go (default: results/, or $HOTPATH_RESULTS)",
     )
+
+
+def drop_copy_complete(run: Run) -> bool:
+    """Whether every drop-copy row's streams hold its reports exactly once; says which do
+    not (docs/dropcopy.md)."""
+    incomplete = [
+        n for n, b in run.builds.items() if b.drop_copy and not b.drop_copy.check.exactly_once
+    ]
+    for name in incomplete:
+        console_err.print(
+            f"[bold red]drop-copy:[/] {name}: Redis does not hold every report exactly once "
+            "(report.md, 'Drop-copy to Redis')",
+            highlight=False,
+        )
+    return not incomplete

@@ -45,6 +45,24 @@ def register(sub: Any) -> None:
         "--poll", choices=POLLS, default=None, help="wire-rust and the floors (default spin)"
     )
     p.add_argument("--cpu", type=int, default=None, help="pin every thread to this core")
+    p.add_argument(
+        "--drop-copy",
+        metavar="URL",
+        default=None,
+        help="gateways: publish each session's reports and positions to Redis Streams at URL "
+        "(redis://host:port[/db]) under <prefix>:s<session> (docs/dropcopy.md)",
+    )
+    p.add_argument(
+        "--drop-copy-prefix",
+        default="hotpath:gateway",
+        help="key prefix of the drop-copy streams (default %(default)s)",
+    )
+    p.add_argument(
+        "--snapshot-every",
+        type=int,
+        default=10_000,
+        help="with --drop-copy: a position snapshot every N reports (default %(default)s)",
+    )
     p.set_defaults(handler=cmd_gateway)
 
 
@@ -63,8 +81,18 @@ def cmd_gateway(args: argparse.Namespace) -> int:
             return _usage(str(exc))
     if args.build == "wire-python":
         check_python_gateway()
+    drop_copy = None
+    if args.drop_copy is not None:
+        if not args.drop_copy.startswith("redis://") or args.snapshot_every < 1:
+            return _usage(
+                f"--drop-copy {args.drop_copy!r} --snapshot-every {args.snapshot_every}: "
+                "expected redis://host:port[/db] and a count >= 1"
+            )
+        if target.kind != "gateway":
+            return _usage(f"--drop-copy: {args.build} is a floor, it has no reports")
+        drop_copy = (args.drop_copy, args.drop_copy_prefix, args.snapshot_every)
     shape = GatewayShape(engine=args.engine or "inline", poll=args.poll or "spin")
-    argv = target.command(args.bind, shape)
+    argv = target.command(args.bind, shape, drop_copy)
     if args.cpu is not None:
         os.sched_setaffinity(0, {args.cpu})  # inherited by the exec'd program's threads
     sys.stdout.flush()

@@ -10,6 +10,7 @@ from hotpath_lab.cli.common import (
     EXIT_USAGE,
     console,
     console_err,
+    drop_copy_complete,
     open_scenario,
 )
 from hotpath_lab.cli.progress import ProgressDisplay
@@ -42,7 +43,12 @@ def cmd_wire_bench(args: argparse.Namespace) -> int:
         jitter_seconds=0.0,
         scale=args.scale,
         seed=args.seed,
+        drop_copy=args.drop_copy,
+        snapshot_every=args.snapshot_every,
     )
+    if args.drop_copy_restart is not None:
+        console_err.print("[bold red]error:[/] --drop-copy-restart is for in-process runs")
+        return EXIT_USAGE
     try:
         options.check()
     except ValueError as exc:
@@ -67,4 +73,4 @@ def cmd_wire_bench(args: argparse.Namespace) -> int:
     render_run(run, console)
     console.print(f"run folder: {folder}", highlight=False)
     console.print(f"report: {folder / 'report.md'}", highlight=False)
-    return EXIT_OK if run.agree else EXIT_CHECK_FAILED
+    return EXIT_OK if run.agree and drop_copy_complete(run) else EXIT_CHECK_FAILED

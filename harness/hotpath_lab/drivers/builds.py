@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,6 +14,9 @@ from hotpath_format import REPORT_DTYPE, ScenarioMeta
 from hotpath_lab.drivers.native import NativeBuild
 from hotpath_lab.drivers.plugin import AnyBuild, Build, Pipeline
 from hotpath_lab.peers.nautilus import NautilusBuild
+
+if TYPE_CHECKING:
+    from hotpath_dropcopy import DropCopyPublisher
 
 
 class PythonPipeline:
@@ -38,6 +41,8 @@ class PythonPipeline:
         else:
             self._engine = Engine(meta, self._stages)
         self.handle: Callable[..., Any] = OrderGateway(self._engine).on_event
+        self._publisher: DropCopyPublisher | None = None
+        """The drop-copy's publisher while one runs (``start_drop_copy``)."""
 
     def report_array(self) -> np.ndarray:
         return self._engine.report_array()
@@ -48,10 +53,25 @@ class PythonPipeline:
         a = self._stages.as_numpy()
         return a["validated"], a["risk_checked"], a["executed"]
 
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int) -> None:
+        """The Python publisher, reading the engine's report log (docs/dropcopy.md)."""
+        from hotpath_dropcopy import DropCopyPublisher
+
+        self._publisher = DropCopyPublisher(
+            url, prefix, self._engine.report_source(), snapshot_every=snapshot_every
+        )
+        self._publisher.start()
+
+    def finish_drop_copy(self) -> dict[str, Any]:
+        if self._publisher is None:
+            raise RuntimeError("finish_drop_copy without start_drop_copy")
+        return self._publisher.finish()
+
 
 class PythonBuild:
     name = "python"
     description = "Python asyncio build (impls/python/hotpath-asyncio), driven by the asyncio loop"
+    publishes_drop_copy = True
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
@@ -65,6 +85,7 @@ class HybridRiskBuild:
         "migration phase 1: the Python asyncio build with pre-trade risk in Rust "
         "(hotpath_hybrid.RustRiskEngine, the Rust risk desk)"
     )
+    publishes_drop_copy = True
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
@@ -92,6 +113,13 @@ class HybridRiskExecPipeline:
     def stage_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         return self._front.stage_times()
 
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int) -> None:
+        """The engine behind the front is Rust's: the Rust publisher (docs/dropcopy.md)."""
+        self._front.start_drop_copy(url, prefix, snapshot_every)
+
+    def finish_drop_copy(self) -> dict[str, Any]:
+        return self._front.finish_drop_copy()
+
 
 class HybridRiskExecBuild:
     name = "hybrid-risk-exec"
@@ -99,6 +127,7 @@ class HybridRiskExecBuild:
         "migration phase 2: the Python asyncio service validates (static rules), the Rust "
         "engine owns the state and runs the rest (hotpath_hybrid.PythonValidationFront)"
     )
+    publishes_drop_copy = True
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
@@ -120,6 +149,8 @@ class TunedBuild:
             "; ".join(SWITCHES[s] for s in SWITCHES if s in self.tuning.on) or "no switch on"
         )
         self._gc_policy = gc_policy(self.tuning)
+
+    publishes_drop_copy = True
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0
@@ -153,6 +184,14 @@ class RustFfiPipeline:
     def report_array(self) -> np.ndarray:
         return self._engine.report_array()
 
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int) -> None:
+        """The Rust publisher: the engine's reports also go to its ring (docs/dropcopy.md)."""
+        self._engine.start_drop_copy(url, prefix, snapshot_every)
+
+    def finish_drop_copy(self) -> dict[str, Any]:
+        stats: dict[str, Any] = self._engine.finish_drop_copy()
+        return stats
+
     def stage_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         stamps = self._engine.stage_times()
         if stamps is None:
@@ -163,6 +202,7 @@ class RustFfiPipeline:
 class RustFfiBuild:
     name = "rust-ffi"
     description = "Rust engine (hotpath-core) called per event through PyO3 from the asyncio loop"
+    publishes_drop_copy = True
 
     def create(
         self, meta: ScenarioMeta, n_events: int, *, stage_timing: bool, expected_orders: int = 0

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from hotpath_format import ScenarioMeta, order_capacity
-from hotpath_lab.drivers.plugin import PassTimes, ProgressFn
+from hotpath_lab.drivers.plugin import DropCopyTarget, PassTimes, ProgressFn
 from hotpath_lab.pacing import Pace
 
 
@@ -25,6 +25,7 @@ class NativeBuild:
 
     name = "rust-native"
     description = "Rust engine with the replay loop, pacing and timing in Rust, GIL released"
+    publishes_drop_copy = True
 
     def drive(
         self,
@@ -36,8 +37,11 @@ class NativeBuild:
         limit: int | None = None,
         empty: bool = False,
         progress: ProgressFn | None = None,
+        drop_copy: DropCopyTarget | None = None,
     ) -> tuple[PassTimes, np.ndarray]:
         import hotpath_toolkit
+
+        extra = {} if drop_copy is None else {"drop_copy": drop_copy}  # the Rust publisher
 
         with _polled(progress) as tracker:
             out = hotpath_toolkit.native_run(
@@ -49,6 +53,7 @@ class NativeBuild:
                 limit=limit,
                 empty=empty,
                 progress=tracker,
+                **extra,
             )
         times = PassTimes(
             t0=int(out["t0"]),
@@ -60,6 +65,7 @@ class NativeBuild:
             executed=out["executed"],
             spin_ns=int(out["spin_ns"]),
             spin_lost_ns=int(out["spin_lost_ns"]),
+            drop_copy=out.get("drop_copy"),
         )
         return times, out["reports"]
 

@@ -26,6 +26,13 @@ Two optional attributes, for *peers* (another project's order path, docs/peers.m
 - a build's ``interpreter`` (a path, or ``None``): the Python its workers run on, when its
   packages conflict with the lab's lock and live in a venv of their own.
 
+A build that can publish a drop-copy (execution reports and positions to Redis Streams, off
+its hot path; docs/dropcopy.md) says so with ``publishes_drop_copy = True``; then its
+pipelines have ``start_drop_copy(url, prefix, snapshot_every)`` and ``finish_drop_copy() ->
+dict`` (the publisher's figures, once every report is out), or, for a self-driven build,
+``drive`` takes ``drop_copy=(url, prefix, snapshot_every)`` and returns the figures in
+``PassTimes.drop_copy``. The worker attaches it to the timed pass only.
+
 A built-in build may take options, each after a ``+`` (``python-tuned+freeze+uvloop``): its
 factory is then called with the text after the first ``+`` (``freeze+uvloop``). ``+``, not
 brackets or commas: ``--builds`` lists are split on commas, and a build's name (which should
@@ -47,6 +54,9 @@ from hotpath_lab.pacing import Pace
 
 ProgressFn = Callable[[int, int], None]
 """``progress(done, total)`` in events."""
+
+DropCopyTarget = tuple[str, str, int]
+"""``(redis url, key prefix, snapshot_every)`` of a pass that publishes a drop-copy."""
 
 
 class BuildSpecError(ValueError):
@@ -113,6 +123,8 @@ class PassTimes:
     spin_lost_ns: int = 0
     """Of ``spin_ns``, the time the polling thread was not running (gaps between two of its
     clock reads): wall time that cost no CPU."""
+    drop_copy: dict[str, Any] | None = None
+    """The drop-copy publisher's figures, when the pass published one (docs/dropcopy.md)."""
 
     @property
     def nbytes(self) -> int:
@@ -146,9 +158,11 @@ class SelfDrivenBuild(Protocol):
         limit: int | None = None,
         empty: bool = False,
         progress: ProgressFn | None = None,
+        drop_copy: DropCopyTarget | None = None,
     ) -> tuple[PassTimes, np.ndarray]:
         """One pass over ``records[:limit]`` under ``pace`` through a fresh engine (or an
-        empty pipeline, to measure the loop's own overhead): the stamps and the reports."""
+        empty pipeline, to measure the loop's own overhead): the stamps and the reports;
+        with ``drop_copy``, publishing them as it goes (when ``publishes_drop_copy``)."""
         ...
 
     def replay(self, meta: ScenarioMeta, records: np.ndarray) -> np.ndarray:

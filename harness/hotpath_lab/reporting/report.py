@@ -26,6 +26,7 @@ from hotpath_lab.reporting.compare import (
     verdict_cells,
     verdicts,
 )
+from hotpath_lab.reporting.drop_copy import drop_copy_section
 from hotpath_lab.reporting.migration import migration_section
 from hotpath_lab.reporting.peers import peers_section
 from hotpath_lab.reporting.run_data import RunData
@@ -69,6 +70,7 @@ def write_report(
             migration_section(data, lambda name: _img(plots, name)),
             tuning_section(data),
             peers_section(data),
+            drop_copy_section(data),
         ]
     sections = [
         _header(data),

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal, get_args, get_type_hints
 
 from hotpath_lab.options import RunOptions
 from hotpath_lab.storage.codec import Json, doc, extra_keys, may_be_absent
+from hotpath_lab.storage.dropcopy_model import DropCopyFigures
 from hotpath_lab.storage.latency_model import METRICS, Latencies, LatencySummary
 from hotpath_lab.storage.wire_model import WirePass, WireRun
 
@@ -262,6 +263,9 @@ class BuildResult:
     wire: WirePass | None = field(default=None, metadata=may_be_absent("wire runs"))
     peer: PeerFigures | None = field(
         default=None, metadata=may_be_absent("peer builds, which are not shadow-equal")
+    )
+    drop_copy: DropCopyFigures | None = field(
+        default=None, metadata=may_be_absent("rows without the drop-copy (docs/dropcopy.md)")
     )
 
     @property

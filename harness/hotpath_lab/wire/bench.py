@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from hotpath_format import EventFile
+from hotpath_format import EventFile, read_reports
 from hotpath_lab import environment
 from hotpath_lab.atomic import first_free_directory
+from hotpath_lab.dropcopy.figures import wire_drop_copy_figures
+from hotpath_lab.dropcopy.run import drop_copy_server
 from hotpath_lab.inspection import summarize
-from hotpath_lab.options import RunOptions
+from hotpath_lab.options import OptionsError, RunOptions, drop_copy_row
 from hotpath_lab.pacing import Pace
 from hotpath_lab.storage import BuildResult, Run, decode, new_run_id, run_folders, write_run
+from hotpath_lab.storage.dropcopy_model import DropCopyFigures
 from hotpath_lab.storage.folders import utc_timestamp
 from hotpath_lab.storage.run_model import Environment, FloorResult, Scenario
 from hotpath_lab.storage.wire_model import WireRun, WireSettings
@@ -82,8 +85,12 @@ def run_wire_bench(
     *,
     progress: PhaseProgress | None = None,
 ) -> Path:
-    """Measures the floors and ``options.builds`` over the wire; returns the run folder."""
+    """Measures the floors and ``options.builds`` over the wire (each gateway twice with
+    ``--drop-copy``: off, then publishing, as ``<gateway>@drop-copy``); returns the run
+    folder."""
     options.check()
+    if options.drop_copy_restart is not None:
+        raise OptionsError("--drop-copy-restart is for in-process runs (docs/dropcopy.md)")
     builds = list(options.builds)
     check_wire_targets(builds)
     pace = Pace.parse(options.pace, options.speed)
@@ -100,7 +107,10 @@ def run_wire_bench(
         progress("reference", "in process", 1, 1)
     expected = expected_seconds(scenario, pace, len(scenario.records))
     warmup = min(options.warmup, len(scenario.records))
-    with first_free_directory(candidates) as (final, staging):
+    with (
+        first_free_directory(candidates) as (final, staging),
+        drop_copy_server(options.drop_copy) as redis,
+    ):
         run_id = final.name  # the second run started in the same second is <id>-2
         measured: dict[str, BuildResult | FloorResult] = {}
         for name in [*FLOORS, *builds]:
@@ -137,6 +147,26 @@ def run_wire_bench(
             measured[name] = convert(m, staging, loadgen_cpu=settings.placement.loadgen)
             if progress is not None:
                 progress(name, "over the wire", int(expected) or 1, int(expected) or 1)
+            if redis is not None and target.kind == "gateway":  # again, publishing
+                row = drop_copy_row(name)
+                prefix = f"hotpath:{run_id}:{row}"
+                m = measure(
+                    target,
+                    settings.shape,
+                    replace(request, label=row),
+                    core=settings.placement.gateway,
+                    expected_s=expected,
+                    ticker=tick,
+                    drop_copy=(redis.url, prefix, options.snapshot_every),
+                )
+                result = build_result(m, staging, loadgen_cpu=settings.placement.loadgen, name=row)
+                received = read_reports(m.output.path(m.output.hpr or "")).records
+                figures = wire_drop_copy_figures(
+                    redis.url, prefix, m.stopped, received, options.snapshot_every
+                )
+                measured[row] = replace(
+                    result, drop_copy=decode(DropCopyFigures, figures, f"drop-copy of {row}")
+                )
         gateways = {b: r for b, r in measured.items() if isinstance(r, BuildResult)}
         floors = {f: r for f, r in measured.items() if isinstance(r, FloorResult)}
         gateway_digests = {

@@ -108,9 +108,12 @@ def files(m: Measurement, folder: Path, cpu_csv: str | None) -> BuildFiles:
     )
 
 
-def build_result(m: Measurement, folder: Path, *, loadgen_cpu: int | None) -> BuildResult:
-    """A gateway build's result; raises ``LoadgenFailed`` when the generator kept no
-    reports for it (a gateway target always has them)."""
+def build_result(
+    m: Measurement, folder: Path, *, loadgen_cpu: int | None, name: str | None = None
+) -> BuildResult:
+    """A gateway build's result (its row named ``name``, by default the target's); raises
+    ``LoadgenFailed`` when the generator kept no reports for it (a gateway target always
+    has them)."""
     r = m.output.report
     if r.digest is None or r.reports is None or m.output.hpr is None:
         raise LoadgenFailed(
@@ -120,7 +123,7 @@ def build_result(m: Measurement, folder: Path, *, loadgen_cpu: int | None) -> Bu
     received = read_reports(m.output.path(m.output.hpr)).records
     cpu = write_cpu_csv(m, folder)
     return BuildResult(
-        build=m.target.name,
+        build=name or m.target.name,
         spec=m.target.name,
         description=m.target.description,
         driver="wire",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from hotpath_lab.drivers.plugin import DropCopyTarget
 from hotpath_lab.profiling.cpu import CpuSampler, CpuTrace, ProcSample, read_proc
 from hotpath_lab.wire.loadgen import LoadgenOutput, LoadgenRequest, Ticker, run_loadgen
 from hotpath_lab.wire.process import Listening, RunningGateway
@@ -45,10 +46,11 @@ class Measurement:
 @contextlib.contextmanager
 def started(
     target: WireTarget, shape: GatewayShape, log: Path, *, core: int | None,
-    bind_host: str = BIND_HOST,
+    bind_host: str = BIND_HOST, drop_copy: DropCopyTarget | None = None,
 ) -> Iterator[RunningGateway]:  # fmt: skip
-    """The target's process listening on a free port of ``bind_host``, pinned to ``core``."""
-    argv = target.command(f"tcp://{bind_host}:0", shape)
+    """The target's process listening on a free port of ``bind_host``, pinned to ``core``
+    (publishing a drop-copy with ``drop_copy``)."""
+    argv = target.command(f"tcp://{bind_host}:0", shape, drop_copy)
     with RunningGateway(target.name, argv, log, core=core) as gateway:
         yield gateway
 
@@ -92,11 +94,12 @@ def measure(
     core: int | None,
     expected_s: float,
     ticker: Ticker | None = None,
+    drop_copy: DropCopyTarget | None = None,
 ) -> Measurement:
     """Starts ``target``, runs the generator against it (``request.connect`` is replaced by
     where it listens), stops it; the measurement carries its stopped line."""
     log = request.out / f"{request.label}.gateway.log"
-    with started(target, shape, log, core=core) as gateway:
+    with started(target, shape, log, core=core, drop_copy=drop_copy) as gateway:
         assert gateway.listening is not None
         request = replace(request, connect=gateway.listening.endpoint)
         m = measure_on(gateway, target, request, expected_s=expected_s, ticker=ticker)

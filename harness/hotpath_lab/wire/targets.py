@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Literal
 
-from hotpath_lab.drivers.plugin import BuildSpecError
+from hotpath_lab.drivers.plugin import BuildSpecError, DropCopyTarget
 from hotpath_lab.storage.wire_model import WireTargetKind
 from hotpath_lab.wire.binaries import GATEWAY, binary
 
@@ -37,13 +37,21 @@ class WireTarget:
     loadgen_target: WireTargetKind
     description: str
 
-    def command(self, bind: str, shape: GatewayShape) -> list[str]:
-        """The argv that starts this target listening on ``bind``."""
+    def command(
+        self, bind: str, shape: GatewayShape, drop_copy: DropCopyTarget | None = None
+    ) -> list[str]:
+        """The argv that starts this target listening on ``bind``; a gateway with
+        ``drop_copy`` publishes each session's reports to Redis (docs/dropcopy.md)."""
+        publish = [] if drop_copy is None else _drop_copy_flags(*drop_copy)
+        if publish and self.kind != "gateway":
+            raise BuildSpecError(f"{self.name} is a floor: it has no reports to publish")
         if self.name == "wire-python":
-            return [sys.executable, "-m", PYTHON_GATEWAY_MODULE, "--bind", bind]
+            return [sys.executable, "-m", PYTHON_GATEWAY_MODULE, "--bind", bind, *publish]
         exe = str(binary(GATEWAY))
         if self.name == "wire-rust":
-            return [exe, "--bind", bind, "--engine", shape.engine, "--poll", shape.poll]
+            return [
+                exe, "--bind", bind, "--engine", shape.engine, "--poll", shape.poll, *publish
+            ]  # fmt: skip
         echo = "zmq" if self.loadgen_target == "zmq-echo" else "tcp"
         # the floors run on wire-rust's runtime and polling, so the two are like for like
         return [exe, "--echo", echo, "--bind", bind, "--poll", shape.poll]
@@ -86,6 +94,13 @@ as wire-rust, no pipeline)."""
 
 
 PYTHON_GATEWAY_MODULE = "hotpath_asyncio.gateway"
+
+
+def _drop_copy_flags(url: str, prefix: str, snapshot_every: int) -> list[str]:
+    """The same flags on both gateways: one pair of streams per session, ``<prefix>:s<n>``."""
+    return [
+        "--drop-copy", url, "--drop-copy-prefix", prefix, "--snapshot-every", str(snapshot_every)
+    ]  # fmt: skip
 
 
 def check_python_gateway() -> None:

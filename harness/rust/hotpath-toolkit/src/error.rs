@@ -3,8 +3,9 @@
 use hotpath_bench::BenchError;
 use hotpath_board::BoardError;
 use hotpath_core::CoreError;
+use hotpath_dropcopy::DropCopyError;
 use hotpath_scenario::ScenarioError;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyConnectionError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use thiserror::Error;
 
@@ -30,6 +31,9 @@ pub enum ToolkitError {
     /// A scenario config, scale or market stream the generator refuses.
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// A drop-copy URL or setting refused, or a Redis that cannot be reached.
+    #[error(transparent)]
+    DropCopy(#[from] DropCopyError),
     /// A numpy array that cannot be read in place.
     #[error("{name}: {message}")]
     Buffer {
@@ -52,9 +56,15 @@ impl From<ToolkitError> for PyErr {
             ToolkitError::Python(e) => e,
             ToolkitError::Core(CoreError::Io { .. }) => PyOSError::new_err(err.to_string()),
             ToolkitError::Scenario(e) => scenario_config_error(&e),
+            ToolkitError::DropCopy(
+                DropCopyError::Connection { .. }
+                | DropCopyError::Server { .. }
+                | DropCopyError::Protocol { .. },
+            ) => PyConnectionError::new_err(err.to_string()),
             ToolkitError::Core(_)
             | ToolkitError::Bench(_)
             | ToolkitError::Board(_)
+            | ToolkitError::DropCopy(_)
             | ToolkitError::Buffer { .. }
             | ToolkitError::Argument(_) => PyValueError::new_err(err.to_string()),
         }

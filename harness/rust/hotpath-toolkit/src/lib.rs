@@ -9,6 +9,7 @@
 use pyo3::prelude::*;
 
 mod buffers;
+mod dropcopy;
 mod error;
 mod jitter;
 mod native;

@@ -10,11 +10,13 @@ use hotpath_bench::pacing::Pace;
 use hotpath_bench::recorder::summarize;
 use hotpath_core::engine::{Canary, Engine};
 use hotpath_core::format::{order_capacity, ScenarioMeta};
+use hotpath_dropcopy::{start, DropCopyConfig, DropCopyStats};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
+use crate::dropcopy::{stats_dict, Copied};
 use crate::error::ToolkitError;
 use crate::recording::summary_dict;
 
@@ -43,12 +45,15 @@ fn engine_for(meta_json: &str) -> Result<Engine, ToolkitError> {
     Ok(engine)
 }
 
-/// `native_run(meta_json, records, pace, speed, *, stage_timing, limit, empty, progress)`.
+/// `native_run(meta_json, records, pace, speed, *, stage_timing, limit, empty, progress,
+/// drop_copy)`.
 ///
 /// `records` is a uint8 view of an `EVENT_DTYPE` array; `pace` is `recorded`, `rate:N` or
 /// `max` and `speed` divides recorded time. Returns a dict of numpy arrays and figures.
+/// `drop_copy=(url, prefix, snapshot_every)` also publishes the pass's reports through
+/// the Rust drop-copy (docs/dropcopy.md); its figures are then under `drop_copy`.
 #[pyfunction]
-#[pyo3(signature = (meta_json, records, pace, speed, *, stage_timing = true, limit = None, empty = false, progress = None))]
+#[pyo3(signature = (meta_json, records, pace, speed, *, stage_timing = true, limit = None, empty = false, progress = None, drop_copy = None))]
 #[allow(clippy::too_many_arguments)]
 pub fn native_run<'py>(
     py: Python<'py>,
@@ -60,22 +65,45 @@ pub fn native_run<'py>(
     limit: Option<usize>,
     empty: bool,
     progress: Option<&Bound<'py, PyReplayProgress>>,
+    drop_copy: Option<(String, String, u64)>,
 ) -> Result<Bound<'py, PyDict>, ToolkitError> {
     let pace = Pace::parse(pace, speed)?;
     let evs = events(&records)?;
     let evs = &evs[..limit.unwrap_or(evs.len()).min(evs.len())];
     let tracker = progress.map(|p| Arc::clone(&p.get().0));
+    let mut copy_stats: Option<DropCopyStats> = None;
     let result: Result<NativeRun, _> = if empty {
+        if drop_copy.is_some() {
+            return Err(ToolkitError::Argument(
+                "drop_copy publishes the engine's reports: not with empty=True".into(),
+            ));
+        }
         py.detach(|| run(&mut EmptyPipeline, evs, pace, false, tracker.as_deref()))
     } else {
         let mut engine = engine_for(meta_json)?;
         // A production engine sizes its order store at start-up; without this the store's
         // doubling copies would show up as multi-millisecond outliers in the timed pass.
         engine.reserve_orders(order_capacity(evs));
-        py.detach(|| run(&mut engine, evs, pace, stage_timing, tracker.as_deref()))
+        match drop_copy {
+            None => py.detach(|| run(&mut engine, evs, pace, stage_timing, tracker.as_deref())),
+            Some((url, prefix, snapshot_every)) => {
+                let config = DropCopyConfig { snapshot_every, ..DropCopyConfig::new(url, prefix) };
+                let (mut feed, publisher) = py.detach(|| start(config))?;
+                let mut copied = Copied { engine: &mut engine, feed: &mut feed };
+                let result = py.detach(|| run(&mut copied, evs, pace, stage_timing, tracker.as_deref()));
+                // every report out (what overflowed the ring from the pass's own vector)
+                // before the figures are read
+                let log = result.as_ref().ok().map(|r| r.reports.as_slice());
+                copy_stats = Some(py.detach(|| publisher.finish(feed, log)));
+                result
+            }
+        }
     };
     let r = result?;
     let out = PyDict::new(py);
+    if let Some(stats) = &copy_stats {
+        out.set_item("drop_copy", stats_dict(py, stats)?)?;
+    }
     out.set_item("reports", reports_to_numpy(py, &r.reports))?;
     out.set_item("t0", r.t0)?;
     out.set_item("spin_ns", r.spin.spun_ns)?;

@@ -115,6 +115,11 @@ class Engine:
         """Hex SHA-256 of the report records (``hotpath_format.report_digest``)."""
         return digest(self.reports)
 
+    def report_source(self) -> ReportLog:
+        """The report log, which serves the stream by index to a reader on another thread
+        (the drop-copy's publisher, docs/dropcopy.md)."""
+        return self._log
+
     # ---- dispatch ------------------------------------------------------------------------
 
     def handle(

@@ -50,12 +50,25 @@ _COLUMN_DTYPES = {name: REPORT_DTYPE[name] for name in REPORT_FIELDS}
 
 
 class ReportLog:
-    """Appends reports in emission order; ``records`` is the stream."""
+    """Appends reports in emission order; ``records`` is the stream.
+
+    It also serves the stream to a reader on another thread (the drop-copy's publisher) by
+    index, through ``report_count`` and ``report_records``: the log is the reader's buffer,
+    so the order path does nothing for it.
+    """
 
     __slots__ = ("records",)
 
     def __init__(self) -> None:
         self.records: list[Report] = []
+
+    def report_count(self) -> int:
+        return len(self.records)
+
+    def report_records(self, start: int, stop: int) -> bytes:
+        """Reports ``start+1 … stop`` (seqs) as 64-byte ``REPORT_DTYPE`` records."""
+        # One slice (atomic under the GIL while the engine appends), then one conversion.
+        return to_array(self.records[start:stop], first_seq=start + 1).tobytes()
 
     def ack(self, index: int, order: Order) -> None:
         """``venue`` is the requested one (255 for ANY); a MARKET order shows its collar."""
@@ -195,13 +208,14 @@ class ReportLog:
         )
 
 
-def to_array(reports: Sequence[Report]) -> np.ndarray:
-    """The stream as ``REPORT_DTYPE`` records, ``seq`` = 1..n, padding zeroed."""
+def to_array(reports: Sequence[Report], first_seq: int = 1) -> np.ndarray:
+    """The stream as ``REPORT_DTYPE`` records, ``seq`` = first_seq…, padding zeroed (a part
+    of the stream starts at its first report's seq)."""
     n = len(reports)
     out = np.zeros(n, REPORT_DTYPE)
     if n == 0:
         return out
-    out["seq"] = np.arange(1, n + 1, dtype=np.uint64)
+    out["seq"] = np.arange(first_seq, first_seq + n, dtype=np.uint64)
     for name, column in zip(REPORT_FIELDS, zip(*reports, strict=True), strict=True):
         out[name] = np.array(column, dtype=_COLUMN_DTYPES[name])
     return out

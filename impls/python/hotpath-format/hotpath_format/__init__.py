@@ -1,7 +1,7 @@
 """The hotpath record contract in Python (``docs/formats.md``): the event and report records,
-the codes they carry, scenario metadata and the files that hold them. It is the counterpart of
-``hotpath_core::format`` in Rust; both builds and the lab depend on it, and it depends on numpy
-only."""
+the codes they carry, scenario metadata and the files that hold them, and the drop-copy's
+Redis streams (``docs/dropcopy.md``). It is the counterpart of ``hotpath_core::format`` in
+Rust; both builds and the lab depend on it, and it depends on numpy only."""
 
 from hotpath_format.codes import (
     VENUE_ANY,
@@ -13,6 +13,25 @@ from hotpath_format.codes import (
     ReportKind,
     Side,
     Stage,
+)
+from hotpath_format.dropcopy import (
+    DEFAULT_SNAPSHOT_EVERY,
+    MAX_ENTRY_REPORTS,
+    POSITION_DTYPE,
+    RUNS_KEY,
+    DropCopyFormatError,
+    PositionFold,
+    PositionsEntry,
+    ReportsEntry,
+    closing_snapshot,
+    decode_positions_entry,
+    decode_reports_entry,
+    encode_positions_entry,
+    encode_reports_entry,
+    positions_key,
+    reports_key,
+    snapshot_seqs,
+    snapshots_due,
 )
 from hotpath_format.files import (
     EventFile,
@@ -42,14 +61,19 @@ from hotpath_format.records import (
 )
 
 __all__ = [
+    "DEFAULT_SNAPSHOT_EVERY",
     "EVENT_DTYPE",
     "EVENT_STRUCT",
+    "MAX_ENTRY_REPORTS",
+    "POSITION_DTYPE",
     "REPORT_DTYPE",
     "REPORT_STRUCT",
+    "RUNS_KEY",
     "VENUE_ANY",
     "AccountLimits",
     "AccountMeta",
     "CancelReason",
+    "DropCopyFormatError",
     "EventFile",
     "EventKind",
     "FormatError",
@@ -57,18 +81,30 @@ __all__ = [
     "Liquidity",
     "MetadataError",
     "OrderType",
+    "PositionFold",
+    "PositionsEntry",
     "Reason",
     "ReportFile",
     "ReportKind",
+    "ReportsEntry",
     "ScenarioMeta",
     "Side",
     "Stage",
     "VenueMeta",
+    "closing_snapshot",
+    "decode_positions_entry",
+    "decode_reports_entry",
+    "encode_positions_entry",
+    "encode_reports_entry",
     "file_digest",
     "order_capacity",
+    "positions_key",
     "read_events",
     "read_reports",
     "report_digest",
+    "reports_key",
+    "snapshot_seqs",
+    "snapshots_due",
     "write_events",
     "write_reports",
 ]

@@ -78,6 +78,16 @@ class PythonValidationFront:
         """The reports so far (``REPORT_DTYPE``), from the Rust engine's stream."""
         return self._engine.report_array()
 
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int = 10_000) -> None:
+        """Publishes the reports to Redis (docs/dropcopy.md) from now on, through the Rust
+        engine's own drop-copy: the stream is the Rust engine's, and that engine can be
+        called only from the thread that made it, so no Python publisher thread can read it."""
+        self._engine.start_drop_copy(url, prefix, snapshot_every)
+
+    def finish_drop_copy(self) -> dict[str, int | float | str | None]:
+        """Once Redis has every report (at most 10 s): the publisher's figures."""
+        return self._engine.finish_drop_copy()
+
     def digest(self) -> str:
         return self._engine.digest()
 

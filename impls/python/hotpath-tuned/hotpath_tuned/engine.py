@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from hotpath_asyncio import Engine, StageTimes
+from hotpath_asyncio.reports import ReportLog
 from hotpath_format import ScenarioMeta, report_digest
 from hotpath_tuned.gc_policy import COLLECT_EVERY, ScheduledCollections
 from hotpath_tuned.packed_reports import PackedReports
@@ -51,6 +52,10 @@ class TunedEngine(Engine):
 
     def digest(self) -> str:
         return report_digest(self.report_array())
+
+    def report_source(self) -> ReportLog | PackedReports:  # type: ignore[override]
+        """The packed reports when they replace the log's list (both serve by index)."""
+        return self._packed if self._packed is not None else Engine.report_source(self)
 
 
 class CollectingEngine(TunedEngine):

@@ -55,6 +55,16 @@ class PackedReports:
         for i in range(self._n):
             yield self[i]
 
+    def report_count(self) -> int:
+        return self._n
+
+    def report_records(self, start: int, stop: int) -> bytes:
+        """Reports ``start+1 … stop`` (seqs) as records, for a reader on another thread (the
+        drop-copy's publisher): a copy taken in one step, since the buffer can grow (and
+        move) under a view."""
+        stop = min(stop, self._n)
+        return bytes(self._buf[start * _SIZE : stop * _SIZE])
+
     def array(self) -> np.ndarray:
         """The reports as a ``REPORT_DTYPE`` array (a copy: the buffer keeps growing)."""
         return np.frombuffer(self._buf, REPORT_DTYPE, count=self._n).copy()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +18,9 @@ from hotpath_format import ScenarioMeta
 from hotpath_tuned.engine import CollectingEngine, TunedEngine
 from hotpath_tuned.gc_policy import COLLECT_EVERY, GcPolicy
 from hotpath_tuned.switches import Tuning
+
+if TYPE_CHECKING:
+    from hotpath_dropcopy import DropCopyPublisher
 
 
 def gc_policy(tuning: Tuning) -> GcPolicy:
@@ -70,9 +73,25 @@ class TunedService:
             self.engine.handle if "direct" in tuning else OrderGateway(self.engine).on_event
         )
         self.loop_factory = loop_factory(tuning)
+        self._publisher: DropCopyPublisher | None = None
+        """The drop-copy's publisher while one runs (``start_drop_copy``)."""
 
     def report_array(self) -> np.ndarray:
         return self.engine.report_array()
+
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int) -> None:
+        """Publishes the engine's reports to Redis from a thread (docs/dropcopy.md)."""
+        from hotpath_dropcopy import DropCopyPublisher
+
+        self._publisher = DropCopyPublisher(
+            url, prefix, self.engine.report_source(), snapshot_every=snapshot_every
+        )
+        self._publisher.start()
+
+    def finish_drop_copy(self) -> dict[str, int | float | str | None]:
+        if self._publisher is None:
+            raise RuntimeError("finish_drop_copy without start_drop_copy")
+        return self._publisher.finish()
 
     def stage_times(self) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         if self._stages is None:

@@ -19,6 +19,9 @@ pub enum GatewayError {
     /// The runtime, a signal handler or the engine thread could not be set up.
     #[error("runtime: {0}")]
     Runtime(String),
+    /// `--drop-copy` names a Redis that cannot be reached.
+    #[error("--drop-copy: {0}")]
+    DropCopy(#[from] hotpath_dropcopy::DropCopyError),
 }
 
 impl GatewayError {

@@ -31,5 +31,13 @@ pub async fn serve(
             undeliverable += 1;
         }
     };
-    Ok(Stopped { signal, sessions: session.sessions, totals: session.totals, max_queue: 0, undeliverable })
+    let drop_copy = session.finish_drop_copy();
+    Ok(Stopped {
+        signal,
+        sessions: session.sessions,
+        totals: session.totals,
+        max_queue: 0,
+        undeliverable,
+        drop_copy,
+    })
 }

@@ -7,9 +7,11 @@
 //! - [`router`]: the ZeroMQ socket; [`tcp_echo`]: the TCP floor;
 //! - [`inline`] and [`threaded`]: the two places the engine can run;
 //! - [`runtime`]: the current-thread runtime, spin or park, and the stop signals;
+//! - [`drop_copy`]: `--drop-copy`, each session's reports published to Redis Streams;
 //! - [`options`], [`lines`]: the command line and the two JSON lines it prints.
 #![deny(unsafe_code)]
 
+pub mod drop_copy;
 pub mod error;
 pub mod inline;
 pub mod lines;
@@ -36,6 +38,10 @@ pub const CLOSE_LINGER: Duration = Duration::from_millis(200);
 /// # Errors
 /// Any [`GatewayError`]; a malformed frame is never one.
 pub fn run(options: &Options) -> Result<(), GatewayError> {
+    if let Some(target) = &options.drop_copy {
+        // a Redis that is not there is a start-up error, not a surprise at the first START
+        hotpath_dropcopy::ping(&target.url)?;
+    }
     runtime::run(options.poll, async {
         let mut stop = runtime::StopSignals::install()?;
         let stopped = match options.serve {
@@ -48,7 +54,10 @@ pub fn run(options: &Options) -> Result<(), GatewayError> {
                 let mut router = router::Router::bind(&options.bind).await?;
                 lines::listening(&router.endpoint, options);
                 let backend = if options.serve == Serve::ZmqEcho { Backend::Echo } else { Backend::Engine };
-                let session = Session::new(backend, options.gateway_name(), options.engine_name());
+                let mut session = Session::new(backend, options.gateway_name(), options.engine_name());
+                if let Some(target) = &options.drop_copy {
+                    session = session.with_drop_copy(target.clone());
+                }
                 let stopped = match options.serve {
                     Serve::Gateway(EngineShape::Thread) => {
                         threaded::serve(&mut router, session, options.queue, &mut stop).await?

@@ -35,6 +35,8 @@ pub struct Stopped {
     pub max_queue: usize,
     /// Replies that could not be sent because their peer had gone.
     pub undeliverable: u64,
+    /// `--drop-copy`: `url`, `prefix` and each session's publisher figures.
+    pub drop_copy: Option<serde_json::Value>,
 }
 
 /// Prints the `stopped` line and flushes it.
@@ -45,6 +47,9 @@ pub fn stopped(options: &Options, s: &Stopped) {
     line["sessions"] = serde_json::json!(s.sessions);
     line["max_queue"] = serde_json::json!(s.max_queue);
     line["undeliverable"] = serde_json::json!(s.undeliverable);
+    if let Some(drop_copy) = &s.drop_copy {
+        line["drop_copy"] = drop_copy.clone();
+    }
     print_line(&line);
 }
 

@@ -1,7 +1,8 @@
-//! The command line (`hotpath-gateway --help`), parsed by hand: five options do not need a
+//! The command line (`hotpath-gateway --help`), parsed by hand: seven options do not need a
 //! parser crate in the build.
 
 use crate::error::GatewayError;
+use hotpath_dropcopy::DEFAULT_SNAPSHOT_EVERY;
 
 /// Where the engine runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +33,17 @@ pub enum Serve {
     TcpEcho,
 }
 
+/// Where `--drop-copy` publishes (docs/dropcopy.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DropCopyTarget {
+    /// `redis://host:port[/db]`.
+    pub url: String,
+    /// Key prefix; each session publishes under `prefix:session-<k>`.
+    pub prefix: String,
+    /// A position snapshot every this many reports (`--snapshot-every`, default 10,000).
+    pub snapshot_every: u64,
+}
+
 /// Everything the command line sets.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
@@ -43,6 +55,8 @@ pub struct Options {
     pub poll: Poll,
     /// Frames each SPSC ring holds (`--engine thread`).
     pub queue: usize,
+    /// Publish every session's reports to Redis (`--drop-copy`, `--drop-copy-prefix`).
+    pub drop_copy: Option<DropCopyTarget>,
 }
 
 /// The `--help` text.
@@ -51,6 +65,8 @@ hotpath-gateway: the wire-rust build (docs/wire.md)
 
 usage: hotpath-gateway [--bind tcp://127.0.0.1:5555] [--engine inline|thread]
                        [--poll spin|park] [--queue FRAMES] [--echo zmq|tcp]
+                       [--drop-copy redis://HOST:PORT[/DB] --drop-copy-prefix P
+                        [--snapshot-every N]]
 
   --bind     endpoint to bind (port 0 picks a free port)
   --engine   inline: the engine runs on the I/O task (default); thread: on its own thread
@@ -58,6 +74,12 @@ usage: hotpath-gateway [--bind tcp://127.0.0.1:5555] [--engine inline|thread]
   --poll     spin: the runtime never sleeps in epoll_wait (default); park: Tokio's default
   --echo     serve a floor instead of the engine: zmq (same sockets, no pipeline) or tcp
              (the same frames over plain TCP)
+  --drop-copy, --drop-copy-prefix
+             publish every report, and position snapshots, to Redis Streams from a thread
+             of their own (docs/dropcopy.md); session k writes P:session-k:reports and
+             P:session-k:positions. Both or neither; not with --echo
+  --snapshot-every
+             with --drop-copy: a position snapshot every N reports (default 10000)
 Prints a JSON line when listening and one when stopped (SIGINT/SIGTERM).";
 
 impl Options {
@@ -71,6 +93,9 @@ impl Options {
         let mut echo = None;
         let mut poll = Poll::Spin;
         let mut queue = 1024usize;
+        let mut drop_copy_url = None;
+        let mut drop_copy_prefix = None;
+        let mut snapshot_every = None;
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
             let mut value =
@@ -114,6 +139,14 @@ impl Options {
                         GatewayError::Usage(format!("--queue {v:?}: expected a number of frames ≥ 1"))
                     })?;
                 }
+                "--drop-copy" => drop_copy_url = Some(value("--drop-copy")?),
+                "--drop-copy-prefix" => drop_copy_prefix = Some(value("--drop-copy-prefix")?),
+                "--snapshot-every" => {
+                    let v = value("--snapshot-every")?;
+                    snapshot_every = Some(v.parse().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                        GatewayError::Usage(format!("--snapshot-every {v:?}: expected a count ≥ 1"))
+                    })?);
+                }
                 other => return Err(GatewayError::Usage(format!("unknown argument {other:?}\n\n{USAGE}"))),
             }
         }
@@ -121,7 +154,13 @@ impl Options {
         if !bind.starts_with("tcp://") {
             return Err(GatewayError::Usage(format!("--bind {bind:?}: expected tcp://host:port")));
         }
-        Ok(Options { bind, serve: echo.unwrap_or(Serve::Gateway(engine)), poll, queue })
+        let drop_copy = drop_copy_target(drop_copy_url, drop_copy_prefix, snapshot_every)?;
+        if drop_copy.is_some() && echo.is_some() {
+            return Err(GatewayError::Usage(
+                "--drop-copy publishes the engine's reports: not with --echo".into(),
+            ));
+        }
+        Ok(Options { bind, serve: echo.unwrap_or(Serve::Gateway(engine)), poll, queue, drop_copy })
     }
 
     /// The name the process gives itself in its JSON lines.
@@ -143,6 +182,31 @@ impl Options {
     }
 }
 
+/// `--drop-copy` and `--drop-copy-prefix` together, or neither.
+fn drop_copy_target(
+    url: Option<String>,
+    prefix: Option<String>,
+    snapshot_every: Option<u64>,
+) -> Result<Option<DropCopyTarget>, GatewayError> {
+    match (url, prefix) {
+        (None, None) if snapshot_every.is_some() => {
+            Err(GatewayError::Usage("--snapshot-every needs --drop-copy".into()))
+        }
+        (None, None) => Ok(None),
+        (Some(url), Some(prefix)) => {
+            hotpath_dropcopy::url::RedisUrl::parse(&url)
+                .map_err(|e| GatewayError::Usage(format!("--drop-copy: {e}")))?;
+            if prefix.is_empty() {
+                return Err(GatewayError::Usage("--drop-copy-prefix is empty".into()));
+            }
+            let snapshot_every = snapshot_every.unwrap_or(DEFAULT_SNAPSHOT_EVERY);
+            Ok(Some(DropCopyTarget { url, prefix, snapshot_every }))
+        }
+        (Some(_), None) => Err(GatewayError::Usage("--drop-copy needs --drop-copy-prefix".into())),
+        (None, Some(_)) => Err(GatewayError::Usage("--drop-copy-prefix needs --drop-copy".into())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +225,17 @@ mod tests {
         let o = parse(&["--engine", "thread", "--poll", "park", "--queue", "8"]).expect("valid");
         assert_eq!((o.serve, o.poll, o.queue), (Serve::Gateway(EngineShape::Thread), Poll::Park, 8));
         assert_eq!(parse(&["--echo", "tcp"]).expect("valid").gateway_name(), "tcp-echo");
+        assert_eq!(o.drop_copy, None);
+        let o =
+            parse(&["--drop-copy", "redis://127.0.0.1:6379/1", "--drop-copy-prefix", "hp:r"]).expect("valid");
+        assert_eq!(
+            o.drop_copy,
+            Some(DropCopyTarget {
+                url: "redis://127.0.0.1:6379/1".into(),
+                prefix: "hp:r".into(),
+                snapshot_every: DEFAULT_SNAPSHOT_EVERY
+            })
+        );
     }
 
     #[test]
@@ -171,6 +246,11 @@ mod tests {
             (&["--queue", "0"][..], "--queue"),
             (&["--frobnicate"][..], "--frobnicate"),
             (&["--poll"][..], "--poll needs a value"),
+            (&["--drop-copy", "redis://h:1"][..], "needs --drop-copy-prefix"),
+            (&["--drop-copy-prefix", "p"][..], "needs --drop-copy"),
+            (&["--drop-copy", "http://h:1", "--drop-copy-prefix", "p"][..], "http://h:1"),
+            (&["--drop-copy", "redis://h:1", "--drop-copy-prefix", ""][..], "empty"),
+            (&["--drop-copy", "redis://h:1", "--drop-copy-prefix", "p", "--echo", "zmq"][..], "--echo"),
         ] {
             let err = parse(args).expect_err("refused").to_string();
             assert!(err.contains(needle), "{err}");

@@ -13,6 +13,9 @@ use hotpath_core::format::{
 };
 use hotpath_core::Engine;
 
+use crate::drop_copy::GatewayCopy;
+use crate::options::DropCopyTarget;
+
 /// What sits behind the protocol.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -70,6 +73,8 @@ pub struct Session {
     pub sessions: u64,
     events: Vec<EventRecord>,
     reports: Vec<ReportRecord>,
+    /// `--drop-copy`: each session's reports published to Redis.
+    copy: Option<GatewayCopy>,
 }
 
 impl Session {
@@ -84,7 +89,20 @@ impl Session {
             sessions: 0,
             events: Vec::with_capacity(4096),
             reports: Vec::with_capacity(4096),
+            copy: None,
         }
+    }
+
+    /// Publishes every session's reports to `target` (docs/dropcopy.md).
+    pub fn with_drop_copy(mut self, target: DropCopyTarget) -> Session {
+        self.copy = Some(GatewayCopy::new(target));
+        self
+    }
+
+    /// At shutdown: ends the open session's publishing pass and returns the drop-copy's
+    /// summary (`None` without `--drop-copy`).
+    pub fn finish_drop_copy(&mut self) -> Option<serde_json::Value> {
+        self.copy.take().map(GatewayCopy::close)
     }
 
     /// Answers one frame: the reply replaces the contents of `out`.
@@ -146,6 +164,9 @@ impl Session {
             counters: Counters::default(),
         });
         self.sessions += 1;
+        if let Some(copy) = self.copy.as_mut() {
+            copy.begin(self.sessions);
+        }
         let ready = serde_json::json!({"gateway": self.name, "engine": self.engine_shape});
         *out = text_frame(WireKind::Ready, ready.to_string().as_bytes());
         Ok(())
@@ -162,6 +183,9 @@ impl Session {
                 open.next_index += 1;
             }
             open.digest.update(&self.reports);
+            if let Some(copy) = self.copy.as_mut() {
+                copy.emit(&self.reports);
+            }
         }
         let n = self.reports.len() as u64;
         open.counters.events += count as u64;
@@ -179,6 +203,9 @@ impl Session {
         let mut summary = open.counters.to_json();
         let digest = open.engine.is_some().then(|| open.digest.finish_hex());
         summary["digest"] = serde_json::json!(digest);
+        if let Some(figures) = self.copy.as_mut().and_then(GatewayCopy::end) {
+            summary["drop_copy"] = figures;
+        }
         *out = text_frame(WireKind::Finished, summary.to_string().as_bytes());
         Ok(())
     }

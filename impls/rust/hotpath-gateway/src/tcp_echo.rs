@@ -53,7 +53,7 @@ impl TcpEcho {
                 break signal;
             }
         };
-        Ok(Stopped { signal, sessions, totals, max_queue: 0, undeliverable: 0 })
+        Ok(Stopped { signal, sessions, totals, max_queue: 0, undeliverable: 0, drop_copy: None })
     }
 }
 

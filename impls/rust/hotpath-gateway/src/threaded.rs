@@ -114,8 +114,17 @@ pub async fn serve(
         tokio::task::yield_now().await;
     }
     drain(router, &mut from_engine, &engine_thread, &mut undeliverable).await;
-    let session = engine.join().map_err(|_| GatewayError::Runtime("the engine thread panicked".into()))?;
-    Ok(Stopped { signal, sessions: session.sessions, totals: session.totals, max_queue, undeliverable })
+    let mut session =
+        engine.join().map_err(|_| GatewayError::Runtime("the engine thread panicked".into()))?;
+    let drop_copy = session.finish_drop_copy();
+    Ok(Stopped {
+        signal,
+        sessions: session.sessions,
+        totals: session.totals,
+        max_queue,
+        undeliverable,
+        drop_copy,
+    })
 }
 
 async fn drain(

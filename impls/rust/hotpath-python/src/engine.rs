@@ -1,15 +1,18 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
 use hotpath_core::digest::report_digest;
-use hotpath_core::engine::{Engine, NoProbe, StageProbe};
+use hotpath_core::engine::{Engine, NoProbe, ReportSink, StageProbe};
 use hotpath_core::format::{EventRecord, Reason, ReportRecord};
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StageStamps;
+use hotpath_dropcopy::Tee;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::buffers::{events, known_kind, reports_to_numpy, u64s_to_numpy};
+use crate::dropcopy::{attach, stats_dict, Attached};
 use crate::session::session_engine;
 
 /// The order hot path engine (validation → risk → execution), one instance per session.
@@ -19,6 +22,8 @@ pub struct PyEngine {
     reports: Vec<ReportRecord>,
     /// Per-event stage stamps (validated, risk checked, executed), when asked for.
     stamps: Option<StageStamps>,
+    /// The drop-copy pass reports also go to, while one is attached.
+    drop_copy: Option<Attached>,
 }
 
 #[pymethods]
@@ -33,7 +38,7 @@ impl PyEngine {
         engine.reserve_orders(expected_orders);
         let stamps = (stage_events > 0).then(|| StageStamps::with_len(stage_events));
         let reports = resident_reports((2 * expected_orders).max(1 << 16));
-        Ok(PyEngine { engine, reports, stamps })
+        Ok(PyEngine { engine, reports, stamps, drop_copy: None })
     }
 
     /// Handles one event given as its record fields (`EVENT_STRUCT` order).
@@ -100,12 +105,55 @@ impl PyEngine {
     ) -> PyResult<()> {
         let evs = events(&records)?;
         let (engine, reports) = (&mut self.engine, &mut self.reports);
-        py.detach(|| {
-            for (i, ev) in evs.iter().enumerate() {
-                engine.handle(first_index + i as u64, ev, reports);
-            }
-        });
+        match &mut self.drop_copy {
+            None => py.detach(|| replay_into(engine, evs, first_index, reports)),
+            Some(dc) => py.detach(|| replay_into(engine, evs, first_index, &mut Tee(reports, &mut dc.feed))),
+        }
         Ok(())
+    }
+
+    /// Attaches a drop-copy (docs/dropcopy.md): from now on every report also goes to the
+    /// Rust publisher, which writes `prefix:reports` and `prefix:positions` at `url`
+    /// (`redis://host:port[/db]`) from a thread of its own. The stream starts at seq 1, so
+    /// the engine must not have produced a report yet.
+    ///
+    /// # Errors
+    /// `ValueError` if one is attached already, the engine has reports, or the URL or
+    /// cadence is refused; `ConnectionError` if Redis cannot be reached.
+    #[pyo3(signature = (url, prefix, snapshot_every = 10_000))]
+    fn start_drop_copy(
+        &mut self,
+        py: Python<'_>,
+        url: &str,
+        prefix: &str,
+        snapshot_every: u64,
+    ) -> PyResult<()> {
+        if self.drop_copy.is_some() {
+            return Err(PyValueError::new_err("a drop-copy is attached already: finish_drop_copy() first"));
+        }
+        if !self.reports.is_empty() {
+            return Err(PyValueError::new_err(format!(
+                "start_drop_copy: the engine has produced {} reports already; the drop-copy stream starts at \
+                 seq 1, so attach it before the first event",
+                self.reports.len()
+            )));
+        }
+        self.drop_copy = Some(attach(py, url, prefix, snapshot_every)?);
+        Ok(())
+    }
+
+    /// Detaches the drop-copy: publishes what is left (what overflowed the ring from the
+    /// engine's own report log), waits for Redis to confirm it (at most 10 s, the GIL
+    /// released) and returns the publisher figures.
+    ///
+    /// # Errors
+    /// `ValueError` if no drop-copy is attached.
+    fn finish_drop_copy<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let Attached { feed, publisher } =
+            self.drop_copy.take().ok_or_else(|| PyValueError::new_err("no drop-copy is attached"))?;
+        let log = self.reports.as_slice();
+        let stats = py.detach(|| publisher.finish(feed, Some(log)));
+        stats_dict(py, &stats)
     }
 
     /// Every report so far as raw bytes (`REPORT_DTYPE` records).
@@ -141,23 +189,54 @@ impl PyEngine {
 impl PyEngine {
     /// Handles `ev` as event `index` — or, given a reason, rejects it as decided by the
     /// caller — under the stage stamps the engine was created with, if any.
+    ///
+    /// With a drop-copy attached the reports go to the log and the feed; without, the
+    /// path is the one it was before drop-copies existed, behind one branch that always
+    /// goes the same way within a pass.
     #[inline]
     fn dispatch(&mut self, index: u64, ev: &EventRecord, reject: Option<Reason>) {
         let (engine, reports) = (&mut self.engine, &mut self.reports);
-        match &mut self.stamps {
-            Some(stamps) => {
+        match (&mut self.stamps, &mut self.drop_copy) {
+            (Some(stamps), None) => {
                 let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
                 handle(engine, reports, index, ev, reject, &mut probe);
             }
-            None => handle(engine, reports, index, ev, reject, &mut NoProbe),
+            (None, None) => handle(engine, reports, index, ev, reject, &mut NoProbe),
+            (stamps, Some(dc)) => copied(engine, &mut Tee(reports, &mut dc.feed), stamps, index, ev, reject),
         }
     }
 }
 
-#[inline]
-fn handle<P: StageProbe>(
+/// The drop-copy's side of `dispatch`, out of line so that the path without one keeps
+/// its shape (and its inlining).
+#[inline(never)]
+fn copied<S: ReportSink>(
     engine: &mut Engine,
-    reports: &mut Vec<ReportRecord>,
+    sink: &mut S,
+    stamps: &mut Option<StageStamps>,
+    index: u64,
+    ev: &EventRecord,
+    reject: Option<Reason>,
+) {
+    match stamps {
+        Some(stamps) => {
+            let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
+            handle(engine, sink, index, ev, reject, &mut probe);
+        }
+        None => handle(engine, sink, index, ev, reject, &mut NoProbe),
+    }
+}
+
+fn replay_into<S: ReportSink>(engine: &mut Engine, evs: &[EventRecord], first_index: u64, sink: &mut S) {
+    for (i, ev) in evs.iter().enumerate() {
+        engine.on_event(first_index + i as u64, ev, sink, &mut NoProbe);
+    }
+}
+
+#[inline]
+fn handle<S: ReportSink, P: StageProbe>(
+    engine: &mut Engine,
+    reports: &mut S,
     index: u64,
     ev: &EventRecord,
     reject: Option<Reason>,

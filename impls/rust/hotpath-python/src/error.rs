@@ -2,7 +2,8 @@
 
 use hotpath_board::BoardError;
 use hotpath_core::CoreError;
-use pyo3::exceptions::{PyOSError, PyValueError};
+use hotpath_dropcopy::DropCopyError;
+use pyo3::exceptions::{PyConnectionError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 
 pyo3::create_exception!(
@@ -38,4 +39,17 @@ pub fn to_py(err: CoreError) -> PyErr {
 /// Converts a board error (an unknown instrument or board kind) into `ValueError`.
 pub fn board_to_py(err: BoardError) -> PyErr {
     PyValueError::new_err(err.to_string())
+}
+
+/// Converts a drop-copy error: settings and streams it cannot use are `ValueError`; a
+/// Redis that cannot be reached, or refuses or garbles a command, is `ConnectionError`.
+pub fn dropcopy_to_py(err: DropCopyError) -> PyErr {
+    match err {
+        DropCopyError::Url { .. } | DropCopyError::Config { .. } | DropCopyError::Sequence { .. } => {
+            PyValueError::new_err(err.to_string())
+        }
+        DropCopyError::Connection { .. } | DropCopyError::Server { .. } | DropCopyError::Protocol { .. } => {
+            PyConnectionError::new_err(err.to_string())
+        }
+    }
 }

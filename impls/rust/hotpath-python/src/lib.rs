@@ -10,6 +10,7 @@ mod buffers;
 mod concurrent;
 mod contract;
 mod desk;
+mod dropcopy;
 mod engine;
 mod error;
 mod replay;
@@ -25,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<desk::PyRiskDesk>()?;
     m.add_function(wrap_pyfunction!(replay::replay, m)?)?;
     m.add_function(wrap_pyfunction!(contract::contract, m)?)?;
+    m.add_function(wrap_pyfunction!(dropcopy::publish_drop_copy, m)?)?;
     m.add_class::<concurrent::PyDetachedEngine>()?;
     m.add_function(wrap_pyfunction!(concurrent::replay_threads, m)?)?;
     m.add_class::<board::PyBookBoard>()?;

@@ -71,8 +71,11 @@ def native_run(
     limit: int | None = None,
     empty: bool = False,
     progress: ReplayProgress | None = None,
+    drop_copy: tuple[str, str, int] | None = None,
 ) -> dict[str, Any]:
-    """Paced, timed replay with the loop in Rust; see ``docs/measurement.md``."""
+    """Paced, timed replay with the loop in Rust; see ``docs/measurement.md``. With
+    ``drop_copy=(url, prefix, snapshot_every)`` the reports are also published through the
+    Rust drop-copy (docs/dropcopy.md) and ``out["drop_copy"]`` holds its figures."""
     out: dict[str, Any] = _native.native_run(
         meta_json,
         _event_bytes(records),
@@ -82,6 +85,7 @@ def native_run(
         limit=limit,
         empty=empty,
         progress=progress,
+        drop_copy=drop_copy,
     )
     out["reports"] = out["reports"].view(REPORT_DTYPE)
     return out

@@ -67,11 +67,16 @@ def native_run(
     limit: int | None = None,
     empty: bool = False,
     progress: ReplayProgress | None = None,
+    drop_copy: tuple[str, str, int] | None = None,
 ) -> dict[str, Any]:
     """The rust-native build's paced, timed pass (GIL released): ``reports`` (uint8),
     ``t0``, ``spin_ns``, ``spin_lost_ns`` (of the spin, time the thread was descheduled),
     ``live_e2e`` (a summary) and the ``intended``, ``start``, ``end``, ``validated``,
-    ``risked``, ``executed`` stamp arrays."""
+    ``risked``, ``executed`` stamp arrays. ``drop_copy=(url, prefix, snapshot_every)`` also
+    publishes the reports through the Rust drop-copy (docs/dropcopy.md) and adds
+    ``drop_copy``, the publisher figures (``dict[str, int | float | str | None]``);
+    ``ConnectionError`` if Redis cannot be reached, ``ValueError`` for a bad URL or with
+    ``empty=True``."""
 
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """The rust-native build over the whole stream, unpaced and untimed (GIL released)."""

@@ -10,6 +10,7 @@ import json
 
 from hotpath_asyncio.gateway import ENGINE_SHAPE, GATEWAY_NAME
 from hotpath_asyncio.gateway.counters import Counters
+from hotpath_asyncio.gateway.drop_copy import GatewayDropCopy
 from hotpath_asyncio.gateway.session import Session
 from hotpath_format import MetadataError, ScenarioMeta
 from hotpath_format.codes import WireKind, WireReject
@@ -34,9 +35,11 @@ _READY = json.dumps({"gateway": GATEWAY_NAME, "engine": ENGINE_SHAPE}).encode()
 class GatewayProtocol:
     """At most one open session; ``answer`` maps each received frame to its reply."""
 
-    __slots__ = ("session", "sessions", "totals")
+    __slots__ = ("drop_copy", "session", "sessions", "totals")
 
-    def __init__(self) -> None:
+    def __init__(self, drop_copy: GatewayDropCopy | None = None) -> None:
+        self.drop_copy = drop_copy
+        """Publishes each session's reports to Redis (``--drop-copy``), or ``None``."""
         self.session: Session | None = None
         self.sessions = 0
         """Sessions started."""
@@ -76,8 +79,9 @@ class GatewayProtocol:
         except MetadataError as exc:
             # a refused START leaves an open session as it was
             raise WireError(WireReject.BAD_METADATA, str(exc)) from None
-        self.session = Session(meta)
         self.sessions += 1
+        sent = None if self.drop_copy is None else self.drop_copy.open(self.sessions)
+        self.session = Session(meta, sent)
         return text_frame(WireKind.READY, _READY)
 
     def _events(self, header: Header, payload: memoryview) -> bytes:
@@ -94,4 +98,6 @@ class GatewayProtocol:
         if session is None:
             raise WireError(WireReject.NO_SESSION, "FINISH before START")
         self.session = None
+        if self.drop_copy is not None:  # the session is over: its reports out before FINISHED
+            self.drop_copy.close()
         return text_frame(WireKind.FINISHED, json.dumps(session.summary()).encode())

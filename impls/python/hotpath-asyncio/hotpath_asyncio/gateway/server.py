@@ -25,6 +25,7 @@ import zmq
 import zmq.asyncio
 
 from hotpath_asyncio.gateway import ENGINE_SHAPE, GATEWAY_NAME
+from hotpath_asyncio.gateway.drop_copy import DropCopySettings, GatewayDropCopy
 from hotpath_asyncio.gateway.gc_pauses import GcPauses
 from hotpath_asyncio.gateway.protocol import GatewayProtocol
 from hotpath_asyncio.gateway.signals import StopRequest
@@ -49,9 +50,11 @@ def zmq_endpoint(bind: str) -> str:
 class GatewayServer:
     """Serves the protocol on one socket until a stop signal."""
 
-    def __init__(self, socket: zmq.asyncio.Socket) -> None:
+    def __init__(
+        self, socket: zmq.asyncio.Socket, drop_copy: GatewayDropCopy | None = None
+    ) -> None:
         self.socket = socket
-        self.protocol = GatewayProtocol()
+        self.protocol = GatewayProtocol(drop_copy)
         self.send_waits = 0
         """Replies that found the peer's queue full and waited (backpressure engaged)."""
         self.undeliverable = 0
@@ -122,7 +125,12 @@ class GatewayServer:
             sent = asyncio.ensure_future(self.socket.send_multipart([identity, reply]))
 
     def summary(self, reason: str, gc_pauses: GcPauses) -> dict[str, Any]:
-        """The ``stopped`` line (``docs/wire.md``)."""
+        """The ``stopped`` line (``docs/wire.md``), with each session's drop-copy figures
+        under ``drop_copy`` when it publishes one (docs/dropcopy.md)."""
+        drop_copy = self.protocol.drop_copy
+        extra: dict[str, Any] = {}
+        if drop_copy is not None:  # a session left open by the client is closed first
+            extra["drop_copy"] = drop_copy.summary()
         return {
             "stopped": reason,
             "gateway": GATEWAY_NAME,
@@ -132,6 +140,7 @@ class GatewayServer:
             "send_waits": self.send_waits,
             "undeliverable": self.undeliverable,
             "gc": gc_pauses.to_json(),
+            **extra,
         }
 
 
@@ -140,7 +149,7 @@ def print_line(obj: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-async def run(bind: str) -> None:
+async def run(bind: str, drop_copy: DropCopySettings | None = None) -> None:
     """Binds, prints the ``listening`` line, serves until SIGINT/SIGTERM, flushes, prints
     the ``stopped`` line."""
     context = zmq.asyncio.Context()
@@ -153,7 +162,7 @@ async def run(bind: str) -> None:
         socket.close(linger=0)
         context.term()
         raise SystemExit(f"hotpath_asyncio.gateway: cannot bind {bind}: {exc.strerror}") from None
-    server = GatewayServer(socket)
+    server = GatewayServer(socket, None if drop_copy is None else GatewayDropCopy(drop_copy))
     stop = StopRequest(asyncio.get_running_loop(), server.stop_reading)
     endpoint = socket.getsockopt_string(zmq.LAST_ENDPOINT)
     with GcPauses() as gc_pauses:

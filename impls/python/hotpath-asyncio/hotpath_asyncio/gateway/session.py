@@ -12,6 +12,7 @@ import hashlib
 
 from hotpath_asyncio.engine import Engine
 from hotpath_asyncio.gateway.counters import Counters
+from hotpath_asyncio.gateway.drop_copy import SentReports
 from hotpath_format import EVENT_DTYPE, EVENT_STRUCT, REPORT_STRUCT, ScenarioMeta
 from hotpath_format.wire import check_event_kinds
 
@@ -22,10 +23,12 @@ _EVENT_SIZE = EVENT_STRUCT.size
 class Session:
     """START to FINISH: every accepted event goes through one engine, numbered 0, 1, …"""
 
-    __slots__ = ("_digest", "counters", "engine", "next_index")
+    __slots__ = ("_digest", "counters", "engine", "next_index", "sent")
 
-    def __init__(self, meta: ScenarioMeta) -> None:
+    def __init__(self, meta: ScenarioMeta, sent: SentReports | None = None) -> None:
         self.engine = Engine(meta)
+        self.sent = sent
+        """Where the drop-copy's publisher reads the session's reports (``drop_copy``)."""
         self.next_index = 0
         self.counters = Counters()
         # hashed as sent; equal to hotpath_format.report_digest of the whole stream
@@ -52,6 +55,8 @@ class Session:
         body = b"".join([pack(seq, *r) for seq, r in enumerate(reports, first_seq)])
         reports.clear()
         self._digest.update(body)
+        if self.sent is not None:
+            self.sent.add(body, produced)
         self.counters.events += index - self.next_index
         self.counters.reports += produced
         self.next_index = index

@@ -37,6 +37,7 @@ __all__ = [
     "ThreadRun",
     "__version__",
     "contract",
+    "publish_drop_copy",
     "replay",
     "replay_threads",
 ]
@@ -50,6 +51,10 @@ def _event_bytes(records: np.ndarray) -> np.ndarray:
 
 def _reports(raw: np.ndarray) -> np.ndarray:
     return raw.view(REPORT_DTYPE)
+
+
+DropCopyFigures = dict[str, int | float | str | None]
+"""The drop-copy publisher's figures (docs/dropcopy.md): counts, ``outage_s`` and ``error``."""
 
 
 class Engine:
@@ -81,6 +86,15 @@ class Engine:
         stamps: tuple[np.ndarray, np.ndarray, np.ndarray] | None = self._engine.stage_times()
         return stamps
 
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int = 10_000) -> None:
+        """Every report from now on also goes to the Rust drop-copy publisher, which writes
+        ``prefix:reports`` and ``prefix:positions`` at ``url`` from its own thread."""
+        self._engine.start_drop_copy(url, prefix, snapshot_every)
+
+    def finish_drop_copy(self) -> DropCopyFigures:
+        """Detaches the drop-copy once Redis has everything (at most 10 s): its figures."""
+        return dict(self._engine.finish_drop_copy())
+
 
 def replay(meta_json: str, records: np.ndarray) -> np.ndarray:
     """The whole stream through a fresh engine as fast as possible (GIL released)."""
@@ -105,6 +119,20 @@ def replay_threads(meta_json: str, workers: Sequence[Sequence[np.ndarray]]) -> l
     replays each of ``workers[k]`` (``EVENT_DTYPE`` arrays) through a fresh engine."""
     views = [[_event_bytes(shard) for shard in shards] for shards in workers]
     return [ThreadRun(*run) for run in _native.replay_threads(meta_json, views)]
+
+
+def publish_drop_copy(
+    url: str, prefix: str, reports: np.ndarray | bytes, snapshot_every: int = 10_000
+) -> DropCopyFigures:
+    """Publishes a finished report stream (``REPORT_DTYPE`` records or their bytes, seqs
+    1 … n) as one pass through the Rust drop-copy publisher: its figures."""
+    if isinstance(reports, bytes):
+        raw = np.frombuffer(reports, np.uint8)
+    elif reports.dtype == REPORT_DTYPE:
+        raw = np.ascontiguousarray(reports).view(np.uint8)
+    else:
+        raise TypeError(f"expected REPORT_DTYPE records or bytes, got dtype {reports.dtype}")
+    return dict(_native.publish_drop_copy(url, prefix, raw, snapshot_every))
 
 
 def contract() -> dict[str, Any]:

@@ -20,6 +20,7 @@ __all__ = [
     "RiskDesk",
     "__version__",
     "contract",
+    "publish_drop_copy",
     "replay",
     "replay_threads",
 ]
@@ -78,6 +79,18 @@ class Engine:
     def stage_times(
         self,
     ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]] | None: ...
+    def start_drop_copy(self, url: str, prefix: str, snapshot_every: int = 10000) -> None:
+        """Attaches the Rust drop-copy (docs/dropcopy.md): every report from now on also goes
+        to ``prefix:reports`` / ``prefix:positions`` at ``url`` (``redis://host:port[/db]``).
+        ``ValueError`` if one is attached, the engine has reports already, or the URL or
+        cadence is refused; ``ConnectionError`` if Redis cannot be reached."""
+    def finish_drop_copy(self) -> dict[str, int | float | str | None]:
+        """Publishes what is left (overflow from the engine's own log), waits for Redis to
+        confirm (at most 10 s, GIL released) and returns the publisher figures:
+        ``produced``, ``published``, ``published_live``, ``backfilled``, ``entries``,
+        ``snapshots``, ``reconnects``, ``refused_duplicates``, ``lost_on_server``,
+        ``unpublished``, ``overflowed``, ``max_lag`` (int), ``outage_s`` (float), ``error``
+        (str or None). ``ValueError`` if none is attached."""
 
 @final
 class RiskDesk:
@@ -117,6 +130,14 @@ class RiskDesk:
     def reference(self, instrument: int) -> int | None: ...
 
 def replay(meta_json: str, records: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]: ...
+def publish_drop_copy(
+    url: str, prefix: str, reports: npt.NDArray[np.uint8], snapshot_every: int = 10000
+) -> dict[str, int | float | str | None]:
+    """Publishes a report stream (a uint8 view of ``REPORT_DTYPE`` records, seqs 1 … n) as one
+    drop-copy pass through the Rust publisher, GIL released; returns the publisher figures
+    (as ``Engine.finish_drop_copy``). ``FormatError`` for a buffer that is not whole records,
+    ``ValueError`` for a bad URL or a stream with a seq gap, ``ConnectionError`` if Redis
+    cannot be reached."""
 
 @final
 class DetachedEngine:

@@ -1,0 +1,36 @@
+//! `hotpath-dropcopy`: the Rust builds' drop-copy (docs/dropcopy.md). Execution reports,
+//! and position snapshots folded from their fills, published to Redis Streams by a thread
+//! of its own, so that a desk's blotters and dashboards see every report without the
+//! order path ever waiting for them.
+//!
+//! - [`feed`]: the hot path's side, a report sink that copies into a bounded SPSC ring
+//!   ([`ReportFeed`]), and [`Tee`] to keep the engine's own log as well;
+//! - [`publisher`]: the thread, its pipelined `XADD`s, reconnection and resume, and the
+//!   end of a pass ([`start`], [`Publisher::finish`], [`publish`]);
+//! - [`layout`] and [`positions`]: the streams' contract, byte for byte, and the fold;
+//! - [`client`], [`resp`], [`url`]: a small blocking RESP2 client over `std::net`;
+//! - [`test_server`]: a real redis-server for tests.
+//!
+//! No async runtime and no Redis crate: a publisher needs one socket, a handful of
+//! commands and full control of when it blocks.
+#![deny(unsafe_code)]
+
+pub mod client;
+mod config;
+mod error;
+pub mod feed;
+pub mod layout;
+mod link;
+mod outbox;
+pub mod positions;
+pub mod publisher;
+pub mod resp;
+mod stats;
+pub mod test_server;
+pub mod url;
+
+pub use config::{DropCopyConfig, DEFAULT_SNAPSHOT_EVERY};
+pub use error::DropCopyError;
+pub use feed::{ReportFeed, Tee};
+pub use publisher::{ping, publish, start, Publisher};
+pub use stats::{DropCopyStats, StatValue};
