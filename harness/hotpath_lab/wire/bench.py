@@ -23,6 +23,7 @@ from hotpath_format import EventFile, read_reports
 from hotpath_lab import environment
 from hotpath_lab.atomic import first_free_directory
 from hotpath_lab.dropcopy.figures import wire_drop_copy_figures
+from hotpath_lab.dropcopy.index import announce_end, announce_start
 from hotpath_lab.dropcopy.run import drop_copy_server
 from hotpath_lab.inspection import summarize
 from hotpath_lab.options import OptionsError, RunOptions, drop_copy_row
@@ -150,6 +151,9 @@ def run_wire_bench(
             if redis is not None and target.kind == "gateway":  # again, publishing
                 row = drop_copy_row(name)
                 prefix = f"hotpath:{run_id}:{row}"
+                # the generator's warm-up, if any, is the gateway's first session
+                timed = f"{prefix}:session-{2 if warmup else 1}"
+                announce_start(redis.url, run_id, row, timed, summary.name or scenario.path.stem)
                 m = measure(
                     target,
                     settings.shape,
@@ -167,6 +171,7 @@ def run_wire_bench(
                 measured[row] = replace(
                     result, drop_copy=decode(DropCopyFigures, figures, f"drop-copy of {row}")
                 )
+                announce_end(redis.url, timed, result.reports)
         gateways = {b: r for b, r in measured.items() if isinstance(r, BuildResult)}
         floors = {f: r for f, r in measured.items() if isinstance(r, FloorResult)}
         gateway_digests = {
