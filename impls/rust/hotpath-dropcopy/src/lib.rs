@@ -23,6 +23,7 @@ pub mod layout;
 mod link;
 mod outbox;
 pub mod positions;
+pub mod priority;
 pub mod publisher;
 pub mod resp;
 mod stats;

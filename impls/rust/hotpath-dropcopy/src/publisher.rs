@@ -40,10 +40,18 @@ pub fn start(config: DropCopyConfig) -> Result<(ReportFeed, Publisher), DropCopy
     let worker = Worker { ring, outbox, link, poll: config.poll, max_lag: 0, broken: false };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    let handle =
-        thread::Builder::new().name("hotpath-dropcopy".into()).spawn(move || worker.live(&flag)).map_err(
-            |e| DropCopyError::connection(&config.url, format!("cannot start the publisher thread: {e}")),
-        )?;
+    let idle = config.idle_priority;
+    let handle = thread::Builder::new()
+        .name("hotpath-dropcopy".into())
+        .spawn(move || {
+            if idle {
+                crate::priority::yield_to_the_order_path();
+            }
+            worker.live(&flag)
+        })
+        .map_err(|e| {
+            DropCopyError::connection(&config.url, format!("cannot start the publisher thread: {e}"))
+        })?;
     Ok((ReportFeed::new(producer), Publisher { stop, handle: Some(handle), config }))
 }
 
