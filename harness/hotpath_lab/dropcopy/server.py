@@ -35,6 +35,23 @@ class RedisUnavailable(RuntimeError):
     """No ``redis-server`` binary to run."""
 
 
+def _idle_and_dies_with_parent() -> Callable[[], None]:
+    """The server's process setup: it dies with its parent (``lifetime``), and runs under
+    ``SCHED_IDLE``, like the Rust publisher's thread (docs/dropcopy.md): on the lab's two
+    cores, a normal-priority Redis woken by the publisher would be put on the engine's
+    core now and then and delay the orders arriving meanwhile; an idle one waits for a
+    free core instead. A system that refuses the policy keeps the default."""
+    die = dies_with_parent()
+
+    def setup() -> None:
+        if die is not None:
+            die()
+        with contextlib.suppress(OSError, AttributeError):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+
+    return setup
+
+
 class RedisServerError(RuntimeError):
     """The server did not come up (or did not stop); the message quotes its log."""
 
@@ -227,20 +244,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-def _idle_and_dies_with_parent() -> Callable[[], None]:
-    """The server's process setup: it dies with its parent (``lifetime``), and runs under
-    ``SCHED_IDLE``, like the Rust publisher's thread (docs/dropcopy.md): on the lab's two
-    cores, a normal-priority Redis woken by the publisher would be put on the engine's
-    core now and then and delay the orders arriving meanwhile; an idle one waits for a
-    free core instead. A system that refuses the policy keeps the default."""
-    die = dies_with_parent()
-
-    def setup() -> None:
-        if die is not None:
-            die()
-        with contextlib.suppress(OSError, AttributeError):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-
-    return setup
