@@ -82,7 +82,11 @@ def run_bench(
         results = {}
         for name, spec in specs.items():
             python = getattr(loaded[name][1], "interpreter", None) or sys.executable
-            results[name] = _run_worker(name, spec, scenario, options, staging, progress, python)
+            job = Job(
+                kind="measure", build=spec, scenario_path=str(scenario.path), out=str(staging),
+                options=options,
+            )  # fmt: skip
+            results[name] = _run_worker(name, job, progress, python)
             if redis is not None:  # the same build again, publishing (docs/dropcopy.md)
                 row = drop_copy_row(name)
                 dc = DropCopyJob(
@@ -90,9 +94,8 @@ def run_bench(
                     scenario=summary.name or scenario.path.stem,
                 )  # fmt: skip
                 results[row] = _run_drop_copy_worker(
-                    row, spec, scenario, options, staging, progress, python, redis, dc,
-                    engine_memory=results[name]["memory"],
-                )  # fmt: skip
+                    row, job, progress, python, redis, dc, engine_memory=results[name]["memory"]
+                )
         profiles = None
         if options.profile:  # never during the timed pass: a pass of its own, per build
             profiles = profile_builds(scenario.path, specs, staging, options, results, progress)
@@ -158,33 +161,17 @@ ENGINE_MEMORY_FIGURES = ("engine_rss_bytes", "engine_reports")
 """The memory pass's figures (``worker._memory_pass``)."""
 
 
-def _run_worker(
-    name: str,
-    spec: str,
-    scenario: EventFile,
-    options: RunOptions,
-    staging: Path,
-    progress: PhaseProgress | None,
-    python: str,
-) -> dict[str, Any]:
-    job = Job(
-        kind="measure", build=spec, scenario_path=str(scenario.path), out=str(staging),
-        options=options,
-    )  # fmt: skip
-    result, cpu_trace = _spawn(name, job, progress, sample=True, python=python)
+def _run_worker(name: str, job: Job, progress: PhaseProgress | None, python: str) -> dict[str, Any]:
+    """A build's row: its measure worker, then its memory worker."""
+    result = _measure(name, job, progress, python)
     memory, _ = _spawn(name, replace(job, kind="memory"), progress, sample=False, python=python)
     result["memory"].update(memory["memory"])
-    if cpu_trace is not None:
-        attach_cpu_trace(result, cpu_trace, staging)  # cpu-<build>.csv
     return result
 
 
 def _run_drop_copy_worker(
     row: str,
-    spec: str,
-    scenario: EventFile,
-    options: RunOptions,
-    staging: Path,
+    job: Job,
     progress: PhaseProgress | None,
     python: str,
     redis: DropCopyServer,
@@ -192,23 +179,37 @@ def _run_drop_copy_worker(
     *,
     engine_memory: dict[str, Any],
 ) -> dict[str, Any]:
-    """The measure worker of a build's drop-copy row, restarting the lab's server mid-pass
-    if asked. Its engine memory is the build's own row's: the memory pass replays without
-    publishing, so it would measure the same engine again."""
-    job = Job(
-        kind="measure", build=spec, scenario_path=str(scenario.path), out=str(staging),
-        # only the timed pass publishes: the closed-loop and overhead passes would repeat
-        # the build's own row
-        options=replace(options, throughput=False, overhead=False), drop_copy=drop_copy,
-    )  # fmt: skip
+    """A build's drop-copy row: the build's measure ``job`` publishing in its timed pass,
+    the lab's server restarted mid-pass if asked. Its engine memory is the build's own
+    row's: the memory pass replays without publishing, so it would measure the same engine
+    again."""
+    options = job.options
+    # only the timed pass publishes: the closed-loop and overhead passes would repeat the
+    # build's own row
+    job = replace(
+        job, options=replace(options, throughput=False, overhead=False), drop_copy=drop_copy
+    )
     restart = RestartPlan(redis, options.drop_copy_restart)
-    result, cpu_trace = _spawn(row, job, progress, sample=True, python=python, watch=restart.watch)
+    result = _measure(row, job, progress, python, watch=restart.watch)
     result["memory"].update({k: engine_memory[k] for k in ENGINE_MEMORY_FIGURES})
     outcome = restart.outcome()
     if outcome is not None:
         result["drop_copy"]["restart"] = outcome
+    return result
+
+
+def _measure(
+    name: str,
+    job: Job,
+    progress: PhaseProgress | None,
+    python: str,
+    watch: WorkerWatch | None = None,
+) -> dict[str, Any]:
+    """One row's measure worker, sampled; its result with its CPU trace attached
+    (``cpu-<row>.csv``)."""
+    result, cpu_trace = _spawn(name, job, progress, sample=True, python=python, watch=watch)
     if cpu_trace is not None:
-        attach_cpu_trace(result, cpu_trace, staging)
+        attach_cpu_trace(result, cpu_trace, Path(job.out))
     return result
 
 

@@ -210,20 +210,24 @@ def _python_passes(
     capacity = order_capacity(records)
 
     def one_pass(
-        p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
+        p: Pace,
+        phase: str,
+        *,
+        stage_timing: bool,
+        limit: int | None = None,
+        empty: bool = False,
+        drop_copy: DropCopyTarget | None = None,
     ) -> tuple[PassTimes, np.ndarray]:
         chosen = overhead_build(build, meta) if empty else build
         pipeline = chosen.create(meta, n, stage_timing=stage_timing, expected_orders=capacity)
-        publish = drop_copy is not None and phase == "timed"
-        if publish:
-            assert drop_copy is not None
+        if drop_copy is not None:
             pipeline.start_drop_copy(*drop_copy)  # type: ignore[attr-defined]
         times = run_pass(pipeline, records, p, limit=limit, progress=progress(phase))
-        if publish:  # every report out before the pass's CPU time is read
+        if drop_copy is not None:  # every report out before the pass's CPU time is read
             times.drop_copy = pipeline.finish_drop_copy()  # type: ignore[attr-defined]
         return times, pipeline.report_array()
 
-    return _passes(one_pass, options, pace, getattr(build, "warmed_up", None))
+    return _passes(one_pass, options, pace, getattr(build, "warmed_up", None), drop_copy)
 
 
 def _self_driven_passes(
@@ -235,9 +239,15 @@ def _self_driven_passes(
     drop_copy: DropCopyTarget | None = None,
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     def one_pass(
-        p: Pace, phase: str, *, stage_timing: bool, limit: int | None = None, empty: bool = False
+        p: Pace,
+        phase: str,
+        *,
+        stage_timing: bool,
+        limit: int | None = None,
+        empty: bool = False,
+        drop_copy: DropCopyTarget | None = None,
     ) -> tuple[PassTimes, np.ndarray]:
-        extra = {"drop_copy": drop_copy} if drop_copy is not None and phase == "timed" else {}
+        extra = {} if drop_copy is None else {"drop_copy": drop_copy}  # plug-ins may lack it
         return build.drive(
             meta,
             records,
@@ -249,7 +259,7 @@ def _self_driven_passes(
             **extra,
         )
 
-    return _passes(one_pass, options, pace, getattr(build, "warmed_up", None))
+    return _passes(one_pass, options, pace, getattr(build, "warmed_up", None), drop_copy)
 
 
 PassFn = Callable[..., tuple[PassTimes, np.ndarray]]
@@ -260,17 +270,19 @@ def _passes(
     options: RunOptions,
     pace: Pace,
     warmed_up: Callable[[], object] | None = None,
+    drop_copy: DropCopyTarget | None = None,
 ) -> tuple[PassResult, PassResult | None, PassResult | None]:
     """Warm-up (discarded), timed pass, throughput pass, overhead pass; fresh engine each.
 
     ``warmed_up``: the build's optional hook (docs/measurement.md), called once between the
     warm-up and the timed pass (even with no warm-up), so its policy covers every pass after.
+    ``drop_copy``: where the timed pass publishes (it alone does; docs/dropcopy.md).
     """
     if options.warmup > 0:
         one_pass(MAX, "warmup", stage_timing=False, limit=options.warmup)
     if warmed_up is not None:
         warmed_up()
-    timed = _timed(lambda: one_pass(pace, "timed", stage_timing=True))
+    timed = _timed(lambda: one_pass(pace, "timed", stage_timing=True, drop_copy=drop_copy))
     throughput = None
     if options.throughput and pace.open_loop:
         throughput = _timed(lambda: one_pass(MAX, "throughput", stage_timing=False))

@@ -31,34 +31,30 @@ def drop_copy_figures(
 
 def wire_drop_copy_figures(
     url: str,
-    prefix: str,
+    timed_prefix: str,
     stopped: dict[str, Any] | None,
     received: np.ndarray,
     snapshot_every: int,
 ) -> dict[str, Any]:
-    """A gateway's drop-copy row: its timed session is its last (the warm-up session, if
-    any, comes first, under ``<prefix>:session-1``); checked against the reports the
+    """A gateway's drop-copy row: its timed session's figures (the session that published
+    under ``timed_prefix``, docs/dropcopy.md), its streams checked against the reports the
     generator received from it, whose digest is the row's."""
     from hotpath_lab.dropcopy.verify import check_exactly_once
 
     sessions = ((stopped or {}).get("drop_copy") or {}).get("sessions") or []
-    if not sessions:
+    timed = next((f for f in sessions if f.get("prefix") == timed_prefix), None)
+    if timed is None:
         raise RuntimeError(
-            f"the gateway was started to publish under {prefix} but its stopped line has no "
-            "drop-copy figures"
+            f"the gateway's stopped line has no drop-copy figures for {timed_prefix} "
+            f"(sessions: {[f.get('prefix') for f in sessions]})"
         )
-    timed = dict(sessions[-1])
-    session_prefix = str(timed["prefix"])
-    publisher = {name: timed.get(name, 0) for name in PUBLISHER_FIGURES}
-    publisher["outage_s"] = float(publisher["outage_s"] or 0.0)
-    publisher["error"] = timed.get("error")
     return {
         "url": url,
-        "prefix": session_prefix,
-        "publisher": publisher,
-        "check": check_exactly_once(url, session_prefix, received, snapshot_every=snapshot_every),
+        "prefix": timed_prefix,
+        "publisher": {name: timed[name] for name in PUBLISHER_FIGURES},
+        "check": check_exactly_once(url, timed_prefix, received, snapshot_every=snapshot_every),
     }
 
 
-PUBLISHER_FIGURES = tuple(f.name for f in fields(PublisherFigures) if f.name != "error")
-"""The publisher's counts, as ``run.json`` keeps them (docs/dropcopy.md)."""
+PUBLISHER_FIGURES = tuple(f.name for f in fields(PublisherFigures))
+"""The publisher's figures, as ``run.json`` keeps them (docs/dropcopy.md)."""

@@ -166,7 +166,7 @@ def run_wire_bench(
                 result = build_result(m, staging, loadgen_cpu=settings.placement.loadgen, name=row)
                 received = read_reports(m.output.path(m.output.hpr or "")).records
                 figures = wire_drop_copy_figures(
-                    redis.url, prefix, m.stopped, received, options.snapshot_every
+                    redis.url, timed, m.stopped, received, options.snapshot_every
                 )
                 measured[row] = replace(
                     result, drop_copy=decode(DropCopyFigures, figures, f"drop-copy of {row}")

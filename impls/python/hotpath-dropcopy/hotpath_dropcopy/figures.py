@@ -55,6 +55,12 @@ class PublisherFigures:
     error: str | None = None
     """Why the publisher stopped before the end, or what kept it from finishing."""
 
+    @classmethod
+    def failed(cls, produced: int, error: str) -> PublisherFigures:
+        """A pass that could not publish at all: every report it produced is unpublished
+        (the Rust publisher's ``DropCopyStats::failed``)."""
+        return cls(produced=produced, unpublished=produced, error=error)
+
     def to_dict(self) -> dict[str, int | float | str | None]:
         out: dict[str, int | float | str | None] = asdict(self)
         out["published_live"] = self.published

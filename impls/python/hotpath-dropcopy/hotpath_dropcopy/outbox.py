@@ -163,6 +163,7 @@ class Outbox:
             self.pending_reports += b - a
 
     def _snapshot(self, as_of: int) -> None:
-        if as_of > self._skip_as_of:
-            _, fields = encode_positions_entry(as_of, self._fold.snapshot())
-            self._entries.append(Pending(Stream.POSITIONS, as_of, as_of, fields["positions"]))
+        if as_of > self._skip_as_of:  # encoded (and checked) when it goes out
+            self._entries.append(
+                Pending(Stream.POSITIONS, as_of, as_of, self._fold.snapshot().tobytes())
+            )

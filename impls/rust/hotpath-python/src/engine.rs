@@ -195,22 +195,17 @@ impl PyEngine {
     /// goes the same way within a pass.
     #[inline]
     fn dispatch(&mut self, index: u64, ev: &EventRecord, reject: Option<Reason>) {
-        let (engine, reports) = (&mut self.engine, &mut self.reports);
-        match (&mut self.stamps, &mut self.drop_copy) {
-            (Some(stamps), None) => {
-                let mut probe = stamps.probe(usize::try_from(index).unwrap_or(usize::MAX));
-                handle(engine, reports, index, ev, reject, &mut probe);
-            }
-            (None, None) => handle(engine, reports, index, ev, reject, &mut NoProbe),
-            (stamps, Some(dc)) => copied(engine, &mut Tee(reports, &mut dc.feed), stamps, index, ev, reject),
+        let (engine, reports, stamps) = (&mut self.engine, &mut self.reports, &mut self.stamps);
+        match &mut self.drop_copy {
+            None => staged(engine, reports, stamps, index, ev, reject),
+            Some(dc) => copied(engine, &mut Tee(reports, &mut dc.feed), stamps, index, ev, reject),
         }
     }
 }
 
-/// The drop-copy's side of `dispatch`, out of line so that the path without one keeps
-/// its shape (and its inlining).
-#[inline(never)]
-fn copied<S: ReportSink>(
+/// `handle` under the engine's stage stamps, if it was created with them.
+#[inline]
+fn staged<S: ReportSink>(
     engine: &mut Engine,
     sink: &mut S,
     stamps: &mut Option<StageStamps>,
@@ -225,6 +220,20 @@ fn copied<S: ReportSink>(
         }
         None => handle(engine, sink, index, ev, reject, &mut NoProbe),
     }
+}
+
+/// The drop-copy's side of `dispatch`, out of line so that the path without one keeps
+/// its shape (and its inlining).
+#[inline(never)]
+fn copied<S: ReportSink>(
+    engine: &mut Engine,
+    sink: &mut S,
+    stamps: &mut Option<StageStamps>,
+    index: u64,
+    ev: &EventRecord,
+    reject: Option<Reason>,
+) {
+    staged(engine, sink, stamps, index, ev, reject);
 }
 
 fn replay_into<S: ReportSink>(engine: &mut Engine, evs: &[EventRecord], first_index: u64, sink: &mut S) {

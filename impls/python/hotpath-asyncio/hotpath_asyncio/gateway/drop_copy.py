@@ -22,16 +22,19 @@ _SIZE = REPORT_DTYPE.itemsize
 class SentReports:
     """A session's report stream as sent, served by index to the publisher's thread (a
     ``hotpath_dropcopy.ReportSource``). Appends and reads are each one step under the GIL,
-    and the count moves only after the bytes are in."""
+    and the count moves only after the bytes are in. ``keep=False``: counted only (a
+    session with no publisher)."""
 
-    __slots__ = ("_buf", "_count")
+    __slots__ = ("_buf", "_count", "_keep")
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep: bool = True) -> None:
         self._buf = bytearray()
         self._count = 0
+        self._keep = keep
 
     def add(self, body: bytes, count: int) -> None:
-        self._buf += body
+        if self._keep:
+            self._buf += body
         self._count += count
 
     def report_count(self) -> int:
@@ -58,8 +61,8 @@ class GatewayDropCopy:
 
     def __init__(self, settings: DropCopySettings) -> None:
         self.settings = settings
-        self._publisher: Any = None
-        self._session = 0
+        self._open: tuple[int, str, SentReports, Any] | None = None
+        """The open session's number, prefix, source, and publisher (or why it has none)."""
         self.figures: list[dict[str, Any]] = []
         """Every finished session's publisher figures, with ``session`` and ``prefix``."""
 
@@ -68,9 +71,10 @@ class GatewayDropCopy:
         self.close()
         return {"url": self.settings.url, "prefix": self.settings.prefix, "sessions": self.figures}
 
-    def open(self, session: int) -> SentReports | None:
-        """The new session's source; ``None`` (and the reason in ``figures``) when Redis
-        cannot be reached: the session is served all the same, only not published."""
+    def open(self, session: int) -> SentReports:
+        """The new session's source. A session whose Redis cannot be reached is served all
+        the same: its reports are counted, not kept, and its figures say why none was
+        published (as the Rust gateway's do)."""
         from hotpath_dropcopy import DropCopyError, DropCopyPublisher
 
         self.close()
@@ -82,16 +86,22 @@ class GatewayDropCopy:
         try:
             publisher.start()
         except DropCopyError as exc:
-            self.figures.append({"session": session, "prefix": prefix, "error": str(exc)})
-            return None
-        self._publisher, self._session = publisher, session
+            sent = SentReports(keep=False)
+            self._open = (session, prefix, sent, str(exc))
+        else:
+            self._open = (session, prefix, sent, publisher)
         return sent
 
     def close(self) -> None:
         """Waits (at most the publisher's deadline) until Redis has the session's reports."""
-        if self._publisher is None:
+        if self._open is None:
             return
-        publisher, self._publisher = self._publisher, None
-        self.figures.append(
-            {"session": self._session, "prefix": publisher.prefix, **publisher.finish()}
+        from hotpath_dropcopy import PublisherFigures
+
+        (session, prefix, sent, publisher), self._open = self._open, None
+        figures = (
+            PublisherFigures.failed(sent.report_count(), publisher).to_dict()
+            if isinstance(publisher, str)
+            else publisher.finish()
         )
+        self.figures.append({"session": session, "prefix": prefix, **figures})
