@@ -19,9 +19,11 @@ For each metric (``samples.METRICS``) and percentile (``QUANTILES``), in this or
    percentile of such a span moves only in whole steps (an 80 ns stage reads 70, 80 or
    90), so a +5 % change cannot show. NOT_GATED, saying so; the deterministic tier sees
    such stages (a Rust stage of 60–200 ns at P50).
-4. **Interval too wide** — wider than ``MAX_WIDTH``: UNMEASURED (the data cannot tell a
-   regression of the threshold's size from none).
-5. Otherwise REGRESSION when the interval's lower bound exceeds the threshold, else PASS.
+4. **Worse beyond doubt** — the interval's lower bound above the threshold: REGRESSION,
+   however wide the interval (a wide interval that clears the threshold is still a slowdown;
+   the small-sample stretch makes a 4-pair interval wide).
+5. **Interval too wide** — wider than ``MAX_WIDTH``: UNMEASURED (the data cannot tell a
+   regression of the threshold's size from none); otherwise PASS.
 
 Thresholds and widths come from clean A-vs-A comparisons on the 2-core machine the tier
 was written on (docs/gate-wall.md has the figures).
@@ -136,14 +138,14 @@ def judge_row(
             f"below the clock's resolution: one step ({tick_ns:.0f} ns) is "
             f"{100 * tick_ns / ch.baseline:.0f}% of {units.latency(ch.baseline)}",
         )
+    if ch.low > threshold:
+        return row(Judgement.REGRESSION)
     if ch.high - ch.low > MAX_WIDTH[q]:
         return row(
             Judgement.UNMEASURED,
             f"interval {100 * (ch.high - ch.low):.0f} points wide, at most "
             f"{100 * MAX_WIDTH[q]:.0f} can judge: the machine is too noisy or the runs too few",
         )
-    if ch.low > threshold:
-        return row(Judgement.REGRESSION)
     # what this row could have caught: a change whose interval, as wide as this one,
     # would have had its lower bound above the threshold
     return row(Judgement.PASS, f"would catch ≥ {100 * (threshold + ch.change - ch.low):+.0f}%")

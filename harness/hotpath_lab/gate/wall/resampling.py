@@ -15,7 +15,9 @@ Two ways to resample one side (``SideSamples``):
 Which one the tier uses was decided by measurement (docs/gate-wall.md): on clean A-vs-A
 comparisons the one-level interval missed the change more often than its confidence allows.
 The change interval is the percentile interval of the replicate ratios (candidate ÷
-baseline − 1), the two sides resampled independently, as ``reporting.bootstrap.change_cis``.
+baseline − 1), the two sides resampled independently, as ``reporting.bootstrap.change_cis``;
+when processes are resampled, it is then stretched for their small number
+(``small_sample``: 4 pairs are 4 units, not the thousands of seconds they hold).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hotpath_lab.gate.wall.samples import SideSamples
+from hotpath_lab.gate.wall.small_sample import expand, expansion
 from hotpath_lab.reporting.bootstrap import percentile_interval, replicate_matrix
 from hotpath_lab.reporting.hlog import quantiles
 
@@ -111,8 +114,11 @@ def changes(
     confidence: float = 0.95,
 ) -> list[Change]:
     """One ``Change`` per quantile; each side resampled once for all of them (baseline with
-    seed 2, candidate with seed 1, as the lab's ``change_cis``)."""
+    seed 2, candidate with seed 1, as the lab's ``change_cis``). With processes resampled
+    the interval is the expanded one: fewer than 2 processes a side leave it unbounded."""
     reps_a, reps_b = side_replicates(baseline, candidate, qs, method, replicates)
+    units = min(baseline.processes, candidate.processes)
+    stretch = 1.0 if method == "intervals" else expansion(units, confidence)
     point_a = quantiles(baseline.values, baseline.counts.sum(axis=0), qs)
     point_b = quantiles(candidate.values, candidate.counts.sum(axis=0), qs)
     out = []
@@ -120,5 +126,7 @@ def changes(
         with np.errstate(divide="ignore", invalid="ignore"):
             lo, hi = percentile_interval(reps_b[:, j] / reps_a[:, j], confidence)
         a, b = float(point_a[j]), float(point_b[j])
-        out.append(Change(q, a, b, b / a - 1 if a else np.nan, lo - 1, hi - 1))
+        change = b / a - 1 if a else np.nan
+        lo, hi = expand(change, lo - 1, hi - 1, stretch)
+        out.append(Change(q, a, b, change, lo, hi))
     return out

@@ -27,6 +27,7 @@ def change(q: float, base: float, low: float, high: float) -> Change:
         (THRESHOLDS[0.5] - 0.01, THRESHOLDS[0.5] + 0.1, Judgement.PASS),  # could be noise
         (-0.2, -0.1, Judgement.PASS),  # faster
         (-0.1, -0.1 + MAX_WIDTH[0.5] + 0.01, Judgement.UNMEASURED),  # cannot tell
+        (THRESHOLDS[0.5] + 0.01, MAX_WIDTH[0.5] + 0.2, Judgement.REGRESSION),  # wide, but worse
     ],
 )
 def test_within_the_floor_the_lower_bound_decides(
