@@ -254,9 +254,9 @@ watch: setup ## Live summary of the drop-copy on the lab's Redis (make redis fir
 
 # loom models need every crate rebuilt with the cfg, so they get their own target folder.
 LOOM_MAX_PREEMPTIONS ?= 2
-loom: ## Loom models of the book board's publication protocol (docs/readers.md): every interleaving up to LOOM_MAX_PREEMPTIONS
+loom: ## Loom models of the book board's publication protocol (docs/readers.md) and the drop-copy's shared report log (docs/dropcopy.md): every interleaving up to LOOM_MAX_PREEMPTIONS
 	RUSTFLAGS="--cfg crossbeam_loom" CARGO_TARGET_DIR=$(or $(CARGO_TARGET_DIR),target)/loom LOOM_MAX_PREEMPTIONS=$(LOOM_MAX_PREEMPTIONS) \
-		cargo test --release -p hotpath-board --test loom
+		cargo test --release -p hotpath-board -p hotpath-dropcopy --test loom
 
 BUILD ?= $(BUILDS)
 profile: setup ## Bench plus a separate py-spy profile pass per build (flame graphs): make profile SCENARIO=smoke [BUILD=python]

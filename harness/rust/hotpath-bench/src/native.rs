@@ -70,12 +70,13 @@ pub struct Progress {
     pub total: AtomicU64,
 }
 
-/// What a native pass leaves behind.
-pub struct NativeRun {
+/// What a native pass leaves behind; `R` is the report log it wrote (a `Vec` unless the
+/// caller gave [`run_into`] another one).
+pub struct NativeRun<R = Vec<ReportRecord>> {
     /// Per-event stamps.
     pub times: EventTimes,
     /// Every report, in order.
-    pub reports: Vec<ReportRecord>,
+    pub reports: R,
     /// When the pass started (first event due at `t0`).
     pub t0: u64,
     /// Time spent busy-polling for events to become due (the driver's, not the pipeline's),
@@ -85,7 +86,23 @@ pub struct NativeRun {
     pub live_e2e: Histogram<u64>,
 }
 
-/// Runs `events` through `pipeline` under `pace`.
+impl<R> NativeRun<R> {
+    /// The same pass with its report log turned into something else by `f` (the log a
+    /// drop-copy publisher read, into the pass's vector once the publisher is done).
+    pub fn map_reports<T>(self, f: impl FnOnce(R) -> T) -> NativeRun<T> {
+        let NativeRun { times, reports, t0, spin, live_e2e } = self;
+        NativeRun { times, reports: f(reports), t0, spin, live_e2e }
+    }
+}
+
+/// Reports a pass over `events` events is given room for up front: generously, so that the
+/// log neither grows nor page-faults during the pass.
+pub fn report_capacity(events: usize) -> usize {
+    events / 2 + 1024
+}
+
+/// Runs `events` through `pipeline` under `pace`, its reports into a vector of
+/// [`report_capacity`] made resident before the pass.
 ///
 /// # Errors
 /// [`BenchError::Histogram`] only if the live histogram cannot be created.
@@ -96,11 +113,29 @@ pub fn run<P: Pipeline>(
     stage_timing: bool,
     progress: Option<&Progress>,
 ) -> Result<NativeRun, BenchError> {
-    let n = events.len();
-    let mut times = EventTimes::with_len(n);
     // Reports are preallocated generously, and touched, so the vector neither grows nor
     // page-faults during the pass.
-    let mut reports: Vec<ReportRecord> = resident_reports(n / 2 + 1024);
+    let reports = resident_reports(report_capacity(events.len()));
+    run_into(pipeline, events, pace, stage_timing, progress, reports)
+}
+
+/// [`run`] with the report log given: the pass's reports go to `reports` (the engine's
+/// report sink, in order), which the result hands back. A log that a drop-copy publisher
+/// reads behind the engine (`hotpath_dropcopy::LogWriter`) is one, so each report is
+/// written once; it should be resident before the pass as [`run`]'s vector is.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_into<P: Pipeline, R: ReportSink>(
+    pipeline: &mut P,
+    events: &[EventRecord],
+    pace: Pace,
+    stage_timing: bool,
+    progress: Option<&Progress>,
+    mut reports: R,
+) -> Result<NativeRun<R>, BenchError> {
+    let n = events.len();
+    let mut times = EventTimes::with_len(n);
     let mut live_e2e = new_histogram()?;
     if let Some(p) = progress {
         p.total.store(n as u64, Ordering::Relaxed);
@@ -196,6 +231,33 @@ mod tests {
         let kinds: Vec<u8> = events.iter().map(|e| e.kind).collect();
         let rec = record(&kinds, r.times.view(), r.t0, 1_000_000_000, SystemTime::now()).expect("record");
         assert_eq!(rec.histogram(Metric::EndToEnd), &r.live_e2e);
+    }
+
+    /// One report per event, seq = index + 1.
+    struct Echo;
+
+    impl Pipeline for Echo {
+        fn on_event<S: ReportSink, P: StageProbe>(
+            &mut self,
+            index: u64,
+            _: &EventRecord,
+            sink: &mut S,
+            _: &mut P,
+        ) {
+            sink.emit(ReportRecord { seq: index + 1, ..Default::default() });
+        }
+    }
+
+    #[test]
+    fn the_reports_go_to_the_log_given_which_comes_back_with_the_pass() {
+        let events = orders(300, 0);
+        let r = run(&mut Echo, &events, Pace::Max, false, None).expect("run");
+        assert!(r.reports.capacity() >= report_capacity(300), "the default log is presized");
+        let given = run_into(&mut Echo, &events, Pace::Max, false, None, Vec::new()).expect("run_into");
+        assert_eq!(given.reports, r.reports);
+        assert_eq!(given.reports.iter().map(|x| x.seq).collect::<Vec<_>>(), (1..=300).collect::<Vec<_>>());
+        let counted = given.map_reports(|reports| reports.len());
+        assert_eq!((counted.reports, counted.times.start.len()), (300, 300));
     }
 
     #[test]

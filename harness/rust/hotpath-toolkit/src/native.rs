@@ -5,18 +5,18 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use hotpath_bench::native::{self, run, EmptyPipeline, NativeRun, Progress};
+use hotpath_bench::native::{self, report_capacity, run, run_into, EmptyPipeline, NativeRun, Progress};
 use hotpath_bench::pacing::Pace;
 use hotpath_bench::recorder::summarize;
 use hotpath_core::engine::{Canary, Engine};
 use hotpath_core::format::{order_capacity, ScenarioMeta};
-use hotpath_dropcopy::{start, DropCopyConfig, DropCopyStats};
+use hotpath_dropcopy::{start_with_log, DropCopyConfig, DropCopyStats};
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::buffers::{events, reports_to_numpy, u64s_to_numpy};
-use crate::dropcopy::{stats_dict, Copied};
+use crate::dropcopy::stats_dict;
 use crate::error::ToolkitError;
 use crate::recording::summary_dict;
 
@@ -51,7 +51,8 @@ fn engine_for(meta_json: &str) -> Result<Engine, ToolkitError> {
 /// `records` is a uint8 view of an `EVENT_DTYPE` array; `pace` is `recorded`, `rate:N` or
 /// `max` and `speed` divides recorded time. Returns a dict of numpy arrays and figures.
 /// `drop_copy=(url, prefix, snapshot_every)` also publishes the pass's reports through
-/// the Rust drop-copy (docs/dropcopy.md); its figures are then under `drop_copy`.
+/// the Rust drop-copy (docs/dropcopy.md), whose publisher reads the pass's own report log
+/// behind the engine (each report written once); its figures are then under `drop_copy`.
 #[pyfunction]
 #[pyo3(signature = (meta_json, records, pace, speed, *, stage_timing = true, limit = None, empty = false, progress = None, drop_copy = None))]
 #[allow(clippy::too_many_arguments)]
@@ -88,14 +89,21 @@ pub fn native_run<'py>(
             None => py.detach(|| run(&mut engine, evs, pace, stage_timing, tracker.as_deref())),
             Some((url, prefix, snapshot_every)) => {
                 let config = DropCopyConfig { snapshot_every, ..DropCopyConfig::new(url, prefix) };
-                let (mut feed, publisher) = py.detach(|| start(config))?;
-                let mut copied = Copied { engine: &mut engine, feed: &mut feed };
-                let result = py.detach(|| run(&mut copied, evs, pace, stage_timing, tracker.as_deref()));
-                // every report out (what overflowed the ring from the pass's own vector)
-                // before the figures are read
-                let log = result.as_ref().ok().map(|r| r.reports.as_slice());
-                copy_stats = Some(py.detach(|| publisher.finish(feed, log)));
-                result
+                // the pass's log, as large and as resident as `run`'s own vector
+                let capacity = report_capacity(evs.len());
+                let (log, publisher) = py.detach(|| start_with_log(config, capacity))?;
+                let result =
+                    py.detach(|| run_into(&mut engine, evs, pace, stage_timing, tracker.as_deref(), log));
+                // on an error (before the first event) the publisher is dropped: its thread stops
+                result.map(|r| {
+                    r.map_reports(|log| {
+                        // every report out (what went past the log's capacity from its
+                        // spill) before the figures are read; then the log is the pass's
+                        let (stats, reports) = py.detach(|| publisher.finish(log));
+                        copy_stats = Some(stats);
+                        reports
+                    })
+                })
             }
         }
     };

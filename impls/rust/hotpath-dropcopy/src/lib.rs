@@ -5,8 +5,12 @@
 //!
 //! - [`feed`]: the hot path's side, a report sink that copies into a bounded SPSC ring
 //!   ([`ReportFeed`]), and [`Tee`] to keep the engine's own log as well;
+//! - [`shared_log`]: the other hot path's side, for a driver that owns the engine's report
+//!   log (rust-native): the log itself, which the publisher reads behind its writer
+//!   ([`LogWriter`]), so each report is written once;
 //! - [`publisher`]: the thread, its pipelined `XADD`s, reconnection and resume, and the
-//!   end of a pass ([`start`], [`Publisher::finish`], [`publish`]);
+//!   end of a pass ([`start`], [`Publisher::finish`], [`publish`]; [`start_with_log`],
+//!   [`LogPublisher::finish`]);
 //! - [`layout`] and [`positions`]: the streams' contract, byte for byte, and the fold;
 //! - [`client`], [`resp`], [`url`]: a small blocking RESP2 client over `std::net`;
 //! - [`test_server`]: a real redis-server for tests.
@@ -26,6 +30,8 @@ pub mod positions;
 pub mod priority;
 pub mod publisher;
 pub mod resp;
+#[allow(unsafe_code)]
+pub mod shared_log;
 mod stats;
 pub mod test_server;
 pub mod url;
@@ -33,5 +39,6 @@ pub mod url;
 pub use config::{DropCopyConfig, DEFAULT_SNAPSHOT_EVERY};
 pub use error::DropCopyError;
 pub use feed::{ReportFeed, Tee};
-pub use publisher::{ping, publish, start, Publisher};
+pub use publisher::{ping, publish, start, start_with_log, LogPublisher, Publisher};
+pub use shared_log::{report_log, LogReader, LogWriter};
 pub use stats::{DropCopyStats, StatValue};

@@ -2,6 +2,11 @@
 //! and rides out Redis restarts (buffer, back off, reconnect, resume); then, when the
 //! pass finishes, the same work on the caller's thread until everything is confirmed or
 //! the deadline passes, with what overflowed the ring published from the report log.
+//!
+//! Two sources of reports, the same publishing: a ring that a [`ReportFeed`] fills
+//! ([`start`], [`Publisher::finish`]: rust-ffi, the gateway, [`publish`]), or the engine's
+//! own report log that the publisher reads behind it ([`start_with_log`],
+//! [`LogPublisher::finish`]: rust-native, one write per report instead of two).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -17,6 +22,7 @@ use crate::feed::ReportFeed;
 use crate::layout::StreamKeys;
 use crate::link::Link;
 use crate::outbox::{Origin, Outbox};
+use crate::shared_log::{report_log, LogReader, LogWriter};
 use crate::stats::DropCopyStats;
 use crate::url::RedisUrl;
 
@@ -31,13 +37,45 @@ const PIPELINE_ITEMS: usize = 64;
 /// [`DropCopyError::Connection`] (naming the URL) if Redis cannot be reached;
 /// [`DropCopyError::Server`] if a stream key holds something else.
 pub fn start(config: DropCopyConfig) -> Result<(ReportFeed, Publisher), DropCopyError> {
+    launch(config, |config| {
+        let (producer, ring) = RingBuffer::new(config.ring_capacity);
+        (ReportFeed::new(producer), Source::Ring(ring))
+    })
+}
+
+/// Starts a pass whose publisher reads the engine's own report log: the [`LogWriter`]
+/// is the engine's report sink *and* the pass's log (`capacity` slots allocated and made
+/// resident here, before the pass; what goes past them is kept by the writer and
+/// published at the end, like what overflows a ring). `config.ring_capacity` is not used.
+/// [`LogPublisher::finish`] ends the pass and hands the log back as the pass's reports.
+///
+/// # Errors
+/// As [`start`].
+pub fn start_with_log(
+    config: DropCopyConfig,
+    capacity: usize,
+) -> Result<(LogWriter, LogPublisher), DropCopyError> {
+    let (writer, publisher) = launch(config, |_| {
+        let (writer, reader) = report_log(capacity);
+        (writer, Source::Log(reader))
+    })?;
+    let log = writer.id();
+    Ok((writer, LogPublisher { inner: publisher, log }))
+}
+
+/// Connects, makes the hot path's half and the publisher's source with `split` (once
+/// Redis answered), and starts the thread.
+fn launch<H>(
+    config: DropCopyConfig,
+    split: impl FnOnce(&DropCopyConfig) -> (H, Source),
+) -> Result<(H, Publisher), DropCopyError> {
     config.check()?;
     let target = RedisUrl::parse(&config.url)?;
     let keys = StreamKeys::new(&config.prefix);
     let mut outbox = Outbox::new(keys, config.batch, config.outbox_cap, config.snapshot_every);
     let link = Link::open(target, &mut outbox)?;
-    let (producer, ring) = RingBuffer::new(config.ring_capacity);
-    let worker = Worker { ring, outbox, link, poll: config.poll, max_lag: 0, broken: false };
+    let (hot_half, source) = split(&config);
+    let worker = Worker { source, outbox, link, poll: config.poll, max_lag: 0, broken: false };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
     let idle = config.idle_priority;
@@ -52,7 +90,7 @@ pub fn start(config: DropCopyConfig) -> Result<(ReportFeed, Publisher), DropCopy
         .map_err(|e| {
             DropCopyError::connection(&config.url, format!("cannot start the publisher thread: {e}"))
         })?;
-    Ok((ReportFeed::new(producer), Publisher { stop, handle: Some(handle), config }))
+    Ok((hot_half, Publisher { stop, handle: Some(handle), config }))
 }
 
 /// Publishes a finished report stream (seqs 1 … n) as one pass and returns its figures:
@@ -101,16 +139,61 @@ impl Publisher {
         let (produced, overflowed) = (feed.produced(), feed.overflowed());
         // dropping the producer is the thread's signal to hand its work over
         drop(feed);
-        let joined = self.handle.take().map(|handle| {
-            handle.thread().unpark();
-            handle.join()
-        });
-        let mut stats = match joined {
-            Some(Ok(worker)) => worker.finish(deadline, backfill, produced, self.config.finish_timeout),
-            _ => DropCopyStats::failed(produced, "the publisher thread panicked".into()),
+        let mut stats = match self.join() {
+            Some(worker) => worker.finish(deadline, backfill, produced, self.config.finish_timeout),
+            None => DropCopyStats::failed(produced, "the publisher thread panicked".into()),
         };
         stats.overflowed = overflowed;
         stats
+    }
+
+    /// Wakes the thread and takes its worker back (`None` if it panicked: then its
+    /// worker, and whatever source it held, went with it).
+    fn join(&mut self) -> Option<Worker> {
+        let handle = self.handle.take()?;
+        handle.thread().unpark();
+        handle.join().ok()
+    }
+}
+
+/// The running publisher of a pass that reads the engine's own log ([`start_with_log`]);
+/// [`LogPublisher::finish`] ends it. Dropped without finishing, it stops its thread.
+pub struct LogPublisher {
+    inner: Publisher,
+    /// The id of the log its thread reads.
+    log: u64,
+}
+
+impl LogPublisher {
+    /// The settings the pass was started with.
+    pub fn config(&self) -> &DropCopyConfig {
+        self.inner.config()
+    }
+
+    /// Ends the pass as [`Publisher::finish`] does: the thread stops, the publisher takes
+    /// what it has not read of the log yet, publishes what went past the log's capacity
+    /// from the writer's spill (`overflowed`), the end snapshot, and waits for Redis for
+    /// at most `finish_timeout`. Then, its reader gone, the log becomes the pass's report
+    /// vector, every report in seq order, without a copy.
+    ///
+    /// # Panics
+    /// If `writer` is not the one [`start_with_log`] returned with this publisher.
+    pub fn finish(mut self, writer: LogWriter) -> (DropCopyStats, Vec<ReportRecord>) {
+        assert_eq!(writer.id(), self.log, "LogPublisher::finish was given another pass's log writer");
+        let deadline = Instant::now() + self.inner.config.finish_timeout;
+        let (produced, overflowed) = (writer.produced(), writer.overflowed());
+        // the writer is done (it is ours now): the stop flag is the thread's signal
+        self.inner.stop.store(true, Ordering::Relaxed);
+        let mut stats = match self.inner.join() {
+            Some(worker) => {
+                worker.finish(deadline, Some(writer.spilled()), produced, self.inner.config.finish_timeout)
+            }
+            None => DropCopyStats::failed(produced, "the publisher thread panicked".into()),
+        };
+        stats.overflowed = overflowed;
+        // the worker and its reader are gone (finished above, or unwound with the thread):
+        // the log is handed over as it is, no copy
+        (stats, writer.into_reports())
     }
 }
 
@@ -124,9 +207,36 @@ impl Drop for Publisher {
     }
 }
 
+/// Where the publisher takes the pass's reports from while it runs.
+enum Source {
+    /// The SPSC ring a [`ReportFeed`] fills.
+    Ring(Consumer<ReportRecord>),
+    /// The engine's own log, read behind its writer.
+    Log(LogReader),
+}
+
+impl Source {
+    /// Reports handed over and not taken yet.
+    fn waiting(&self) -> usize {
+        match self {
+            Source::Ring(ring) => ring.slots(),
+            Source::Log(log) => log.unread(),
+        }
+    }
+
+    /// Whether the hot path's half is gone: a ring tells; a log's pass ends by the stop
+    /// flag, set by [`LogPublisher::finish`] once it holds the writer.
+    fn abandoned(&self) -> bool {
+        match self {
+            Source::Ring(ring) => ring.is_abandoned(),
+            Source::Log(_) => false,
+        }
+    }
+}
+
 /// The publishing side's state, owned by the thread during the pass and by `finish` after.
 struct Worker {
-    ring: Consumer<ReportRecord>,
+    source: Source,
     outbox: Outbox,
     link: Link,
     poll: Duration,
@@ -141,9 +251,9 @@ impl Worker {
         loop {
             // checked before draining, so that everything pushed before the feed was
             // dropped is drained, and finish takes over with a consistent ring
-            let abandoned = self.ring.is_abandoned();
-            self.take_from_ring();
-            let lag = self.ring.slots() + self.outbox.unconfirmed();
+            let abandoned = self.source.abandoned();
+            self.take_live();
+            let lag = self.source.waiting() + self.outbox.unconfirmed();
             self.max_lag = self.max_lag.max(lag as u64);
             if abandoned || stop.load(Ordering::Relaxed) {
                 return self;
@@ -159,17 +269,34 @@ impl Worker {
         }
     }
 
-    /// Moves what the ring holds into the outbox, as far as the outbox has room.
-    fn take_from_ring(&mut self) {
-        let n = self.ring.slots().min(self.outbox.room());
-        let Ok(chunk) = self.ring.read_chunk(n) else { return };
-        if self.broken {
-            chunk.commit_all();
-            return;
-        }
-        let (a, b) = chunk.as_slices();
-        let result = a.iter().chain(b).try_for_each(|r| self.outbox.take(r, Origin::Live));
-        chunk.commit_all();
+    /// Moves what the source holds into the outbox, as far as the outbox has room.
+    fn take_live(&mut self) {
+        let room = self.outbox.room();
+        let result = match &mut self.source {
+            Source::Ring(ring) => {
+                let n = ring.slots().min(room);
+                let Ok(chunk) = ring.read_chunk(n) else { return };
+                if self.broken {
+                    chunk.commit_all();
+                    return;
+                }
+                let (a, b) = chunk.as_slices();
+                let result = a.iter().chain(b).try_for_each(|r| self.outbox.take(r, Origin::Live));
+                chunk.commit_all();
+                result
+            }
+            Source::Log(log) => {
+                // once broken, or after a report out of order, the rest is read and dropped
+                let mut result = Ok(());
+                let (outbox, broken) = (&mut self.outbox, self.broken);
+                log.read(room, |r| {
+                    if !broken && result.is_ok() {
+                        result = outbox.take(r, Origin::Live);
+                    }
+                });
+                result
+            }
+        };
         if let Err(e) = result {
             self.fail(&e);
         }
@@ -212,13 +339,14 @@ impl Worker {
     ) -> DropCopyStats {
         let mut log = LogCursor::Unstarted;
         loop {
-            self.take_from_ring();
+            self.take_live();
+            let drained = self.source.waiting() == 0;
             let behind = self.outbox.taken_through() < produced;
-            if !self.broken && self.ring.is_empty() && behind {
+            if !self.broken && drained && behind {
                 self.take_from_log(backfill, &mut log, produced);
             }
             let behind = self.outbox.taken_through() < produced;
-            if self.ring.is_empty() && (self.broken || !behind || log == LogCursor::Exhausted) {
+            if drained && (self.broken || !behind || log == LogCursor::Exhausted) {
                 self.outbox.close();
             }
             if (self.outbox.closed() && !self.outbox.pending()) || Instant::now() >= deadline {
