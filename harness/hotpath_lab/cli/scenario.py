@@ -199,6 +199,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not args.dir.is_dir():
         raise InputError(f"{args.dir}: not a directory")
+    check_output_file(args.out, "--out")  # before minutes of importing, not after
     try:
         with progress_bar("importing binance captures") as progress:
             result = import_binance_scenario(

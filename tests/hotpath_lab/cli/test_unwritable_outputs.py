@@ -49,3 +49,13 @@ def test_scenario_build_out_unwritable(tmp_path: Path) -> None:
     done = hotpath("scenario", "build", "smoke", "--out", str(tmp_path))
     assert done.returncode == 2
     assert "is a folder, not a file" in done.stderr
+
+
+def test_scenario_import_out_unwritable_is_refused_before_importing(tmp_path: Path) -> None:
+    # an empty folder holds no captures: that error would come later, after the check
+    done = hotpath("scenario", "import", "binance", str(tmp_path), "--out", "/proc/b.hpe")
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: --out /proc/b.hpe: cannot write in /proc")
+    assert "importing" not in done.stdout + done.stderr
