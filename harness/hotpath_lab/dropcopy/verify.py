@@ -83,6 +83,8 @@ def fold_positions(reports: np.ndarray) -> np.ndarray:
     """Net positions from the FILL reports in one pass (``POSITION_DTYPE``, sorted by pair,
     every pair with a fill): the reference the publishers' incremental folds must equal."""
     fills = reports[reports["kind"] == ReportKind.FILL]
+    if fills.size == 0:
+        return np.zeros(0, POSITION_DTYPE)
     order = np.lexsort((fills["instrument"], fills["account"]))
     fills = fills[order]
     pairs = np.stack([fills["account"].astype(np.int64), fills["instrument"].astype(np.int64)])
@@ -90,10 +92,9 @@ def fold_positions(reports: np.ndarray) -> np.ndarray:
     qty = fills["qty"].astype(np.int64)
     signed = np.select([fills["side"] == Side.BUY, fills["side"] == Side.SELL], [qty, -qty], 0)
     out = np.zeros(starts.size, POSITION_DTYPE)
-    if starts.size:
-        out["account"] = fills["account"][starts]
-        out["instrument"] = fills["instrument"][starts]
-        out["position"] = np.add.reduceat(signed, starts)
+    out["account"] = fills["account"][starts]
+    out["instrument"] = fills["instrument"][starts]
+    out["position"] = np.add.reduceat(signed, starts)
     return out
 
 

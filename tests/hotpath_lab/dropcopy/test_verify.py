@@ -10,6 +10,7 @@ from tests.dropcopy_support import new_prefix, random_reports
 
 from hotpath_format import (
     PositionFold,
+    ReportKind,
     encode_positions_entry,
     encode_reports_entry,
     positions_key,
@@ -109,6 +110,15 @@ def test_the_reference_fold_is_the_contracts() -> None:
     for part in np.array_split(REPORTS, 7):
         fold.fold(part)
     assert fold_positions(REPORTS).tobytes() == fold.snapshot().tobytes()
+
+
+def test_a_stream_without_fills_folds_to_no_positions() -> None:
+    quiet = REPORTS[REPORTS["kind"] != ReportKind.FILL]
+    assert quiet.size and fold_positions(quiet).size == 0
+    assert fold_positions(REPORTS[:0]).size == 0
+    fold = PositionFold()
+    fold.fold(quiet)
+    assert fold.snapshot().size == 0
 
 
 def test_no_server_is_named() -> None:

@@ -1,4 +1,5 @@
-//! The hot path's side of the drop-copy: a report sink that copies each report into a
+//! The hot path's side of the drop-copy where no report log is kept (a gateway session, and
+//! [`crate::publish`]): a report sink that copies each report into a
 //! bounded single-producer ring and returns. No lock, no allocation, no system call: one
 //! 64-byte copy and the ring's atomic store.
 //!
@@ -85,18 +86,6 @@ impl ReportSink for ReportFeed {
     }
 }
 
-/// Sends every report to two sinks, in order: the engine's own log and a drop-copy feed.
-#[derive(Debug)]
-pub struct Tee<A, B>(pub A, pub B);
-
-impl<A: ReportSink, B: ReportSink> ReportSink for Tee<A, B> {
-    #[inline]
-    fn emit(&mut self, report: ReportRecord) {
-        self.0.emit(report);
-        self.1.emit(report);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,18 +134,5 @@ mod tests {
         assert!(waiting.elapsed() >= Duration::from_millis(30));
         assert_eq!((feed.produced(), feed.overflowed()), (5, 3));
         assert_eq!(consumer.pop().map(|r| r.seq), Ok(1));
-    }
-
-    #[test]
-    fn tee_emits_to_both_in_order() {
-        let (producer, mut consumer) = RingBuffer::new(8);
-        let mut log: Vec<ReportRecord> = Vec::new();
-        let mut feed = ReportFeed::new(producer);
-        let mut tee = Tee(&mut log, &mut feed);
-        tee.emit(report(1));
-        tee.emit(report(2));
-        assert_eq!(log.iter().map(|r| r.seq).collect::<Vec<_>>(), [1, 2]);
-        assert_eq!(consumer.pop().map(|r| r.seq), Ok(1));
-        assert_eq!(consumer.pop().map(|r| r.seq), Ok(2));
     }
 }

@@ -3,14 +3,14 @@
 //! of its own, so that a desk's blotters and dashboards see every report without the
 //! order path ever waiting for them.
 //!
-//! - [`feed`]: the hot path's side, a report sink that copies into a bounded SPSC ring
-//!   ([`ReportFeed`]), and [`Tee`] to keep the engine's own log as well;
-//! - [`shared_log`]: the other hot path's side, for a driver that owns the engine's report
-//!   log (rust-native): the log itself, which the publisher reads behind its writer
-//!   ([`LogWriter`]), so each report is written once;
+//! - [`shared_log`]: the hot path's side where the engine keeps its report log (rust-native,
+//!   rust-ffi): the log itself, which the publisher reads behind its writer ([`LogWriter`]),
+//!   so each report is written once;
+//! - [`feed`]: the hot path's side where no log is kept (a gateway session): a report sink
+//!   that copies into a bounded SPSC ring ([`ReportFeed`]);
 //! - [`publisher`]: the thread, its pipelined `XADD`s, reconnection and resume, and the
 //!   end of a pass ([`start`], [`Publisher::finish`], [`publish`]; [`start_with_log`],
-//!   [`LogPublisher::finish`]);
+//!   [`start_with_log_in`], [`LogPublisher::finish`]);
 //! - [`layout`] and [`positions`]: the streams' contract, byte for byte, and the fold;
 //! - [`client`], [`resp`], [`url`]: a small blocking RESP2 client over `std::net`;
 //! - [`test_server`]: a real redis-server for tests.
@@ -38,7 +38,7 @@ pub mod url;
 
 pub use config::{DropCopyConfig, DEFAULT_SNAPSHOT_EVERY};
 pub use error::DropCopyError;
-pub use feed::{ReportFeed, Tee};
-pub use publisher::{ping, publish, start, start_with_log, LogPublisher, Publisher};
-pub use shared_log::{report_log, LogReader, LogWriter};
+pub use feed::ReportFeed;
+pub use publisher::{ping, publish, start, start_with_log, start_with_log_in, LogPublisher, Publisher};
+pub use shared_log::{report_log, report_log_in, LogReader, LogWriter};
 pub use stats::{DropCopyStats, StatValue};

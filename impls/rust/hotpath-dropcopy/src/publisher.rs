@@ -4,9 +4,10 @@
 //! the deadline passes, with what overflowed the ring published from the report log.
 //!
 //! Two sources of reports, the same publishing: a ring that a [`ReportFeed`] fills
-//! ([`start`], [`Publisher::finish`]: rust-ffi, the gateway, [`publish`]), or the engine's
-//! own report log that the publisher reads behind it ([`start_with_log`],
-//! [`LogPublisher::finish`]: rust-native, one write per report instead of two).
+//! ([`start`], [`Publisher::finish`]: the gateway, [`publish`]), or the engine's own
+//! report log that the publisher reads behind it ([`start_with_log`],
+//! [`start_with_log_in`], [`LogPublisher::finish`]: rust-native, and rust-ffi's engine
+//! object; one write per report instead of two).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -22,7 +23,7 @@ use crate::feed::ReportFeed;
 use crate::layout::StreamKeys;
 use crate::link::Link;
 use crate::outbox::{Origin, Outbox};
-use crate::shared_log::{report_log, LogReader, LogWriter};
+use crate::shared_log::{report_log, report_log_in, LogReader, LogWriter};
 use crate::stats::DropCopyStats;
 use crate::url::RedisUrl;
 
@@ -55,8 +56,43 @@ pub fn start_with_log(
     config: DropCopyConfig,
     capacity: usize,
 ) -> Result<(LogWriter, LogPublisher), DropCopyError> {
+    launch_with_log(config, || report_log(capacity))
+}
+
+/// As [`start_with_log`], over the caller's own report vector instead of a new one: an
+/// engine object that sized (and made resident) its log at start-up lends it to the pass
+/// ([`report_log_in`]: its capacity is the log's). The vector is taken, leaving an empty
+/// one in its place, only once Redis has answered: on an error before that (a bad
+/// setting, no server) it is left where it was; should the thread then fail to start, it
+/// goes with the error. [`LogPublisher::finish`] hands it back, filled, without a copy
+/// unless something spilled past its capacity.
+///
+/// # Errors
+/// As [`start`]; [`DropCopyError::Config`] (before connecting) if `reports` is not empty:
+/// the pass's stream starts at seq 1.
+pub fn start_with_log_in(
+    config: DropCopyConfig,
+    reports: &mut Vec<ReportRecord>,
+) -> Result<(LogWriter, LogPublisher), DropCopyError> {
+    if !reports.is_empty() {
+        return Err(DropCopyError::Config {
+            field: "reports",
+            message: format!(
+                "holds {} reports already: a pass's log starts empty (its stream starts at seq 1)",
+                reports.len()
+            ),
+        });
+    }
+    launch_with_log(config, || report_log_in(std::mem::take(reports)))
+}
+
+/// [`launch`] with the log `make` returns (called once Redis has answered).
+fn launch_with_log(
+    config: DropCopyConfig,
+    make: impl FnOnce() -> (LogWriter, LogReader),
+) -> Result<(LogWriter, LogPublisher), DropCopyError> {
     let (writer, publisher) = launch(config, |_| {
-        let (writer, reader) = report_log(capacity);
+        let (writer, reader) = make();
         (writer, Source::Log(reader))
     })?;
     let log = writer.id();
@@ -444,3 +480,55 @@ enum LogCursor {
 
 /// Longest single sleep while waiting to retry, so a finishing pass is noticed promptly.
 const BACKOFF_SLICE: Duration = Duration::from_millis(10);
+
+#[cfg(test)]
+mod tests {
+    use hotpath_core::engine::ReportSink;
+    use hotpath_core::resident::resident_reports;
+
+    use super::*;
+    use crate::test_server::RedisServer;
+
+    fn report(seq: u64) -> ReportRecord {
+        ReportRecord { seq, order_id: seq, qty: 1, price: 100, kind: 1, ..Default::default() }
+    }
+
+    #[test]
+    fn a_pass_over_the_callers_vector_publishes_it_and_hands_the_same_vector_back() {
+        let Some(server) = RedisServer::start(false) else { return };
+        let mut reports = resident_reports(5000);
+        let (base, room) = (reports.as_ptr(), reports.capacity());
+        let (mut log, publisher) =
+            start_with_log_in(DropCopyConfig::new(server.url(), "in:pass"), &mut reports).expect("start");
+        assert_eq!((reports.capacity(), log.capacity()), (0, room), "lent to the pass, whole");
+        for seq in 1..=3000 {
+            log.emit(report(seq));
+        }
+        let (stats, pass) = publisher.finish(log);
+        assert_eq!(stats.error, None, "{stats:?}");
+        assert_eq!((stats.produced, stats.published, stats.overflowed), (3000, 3000, 0), "{stats:?}");
+        assert_eq!((pass.as_ptr(), pass.capacity()), (base, room), "the caller's vector, no copy");
+        assert!(pass.iter().zip(1..).all(|(r, seq)| *r == report(seq)) && pass.len() == 3000);
+    }
+
+    #[test]
+    fn a_vector_that_holds_reports_is_refused_before_connecting() {
+        // no server at all: the check comes first
+        let mut reports = vec![report(1)];
+        let Err(e) = start_with_log_in(DropCopyConfig::new("redis://127.0.0.1:1", "in:full"), &mut reports)
+        else {
+            panic!("a log that holds a report started a pass")
+        };
+        assert!(e.to_string().contains("reports holds 1 reports already"), "{e}");
+        assert_eq!(reports, [report(1)], "left as it was");
+    }
+
+    #[test]
+    fn with_no_server_the_vector_stays_with_the_caller() {
+        let mut reports = resident_reports(100);
+        let room = reports.capacity();
+        let result = start_with_log_in(DropCopyConfig::new("redis://127.0.0.1:1", "in:none"), &mut reports);
+        assert!(matches!(result, Err(DropCopyError::Connection { .. })), "{:?}", result.err());
+        assert_eq!((reports.len(), reports.capacity()), (0, room), "not taken: Redis never answered");
+    }
+}

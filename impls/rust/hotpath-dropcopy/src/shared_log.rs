@@ -4,13 +4,16 @@
 //! same memory behind it.
 //!
 //! One writer ([`LogWriter`], the engine's report sink) and one reader ([`LogReader`], the
-//! publisher), made together by [`report_log`]. Who may touch which slot, and when:
+//! publisher), made together by [`report_log`], or by [`report_log_in`] over an engine's
+//! own empty report vector (rust-ffi's engine object, which allocated it at start-up).
+//! Who may touch which slot, and when:
 //! - the storage is `capacity` slots, allocated once and made resident up front (every
 //!   page written once, as `hotpath_core::resident::resident_reports` does), never
 //!   reallocated or moved while both halves live;
 //! - the writer alone writes, and only slot `len` (its own count), then publishes
-//!   `len + 1` with a Release store of the shared count; it never touches a published
-//!   slot again;
+//!   `len + 1` with a Release store of the shared count; it never writes a published
+//!   slot again (it may read them: [`LogWriter::reports`]; reads beside the reader's
+//!   reads race nothing);
 //! - the reader Acquire-loads the count and reads only slots below it: the store and the
 //!   load pair up, so every byte of those slots is visible, and none of them is written
 //!   again. A slot at or above the count may be being written and is never read;
@@ -26,6 +29,7 @@
 
 use hotpath_core::engine::ReportSink;
 use hotpath_core::format::ReportRecord;
+use hotpath_core::resident::resident_reports;
 
 #[cfg(crossbeam_loom)]
 use loom::sync::atomic::{AtomicUsize, Ordering};
@@ -38,10 +42,32 @@ use std::sync::Arc;
 
 /// A log of `capacity` resident slots: the engine's half and the publisher's.
 pub fn report_log(capacity: usize) -> (LogWriter, LogReader) {
+    // resident: written once, so the pass never faults a page in
+    log_over(Slots::new(resident_reports(capacity), capacity), capacity)
+}
+
+/// A log whose slots are `buffer`'s allocation: an engine's own report vector, empty,
+/// sized and made resident by its owner (no second buffer, no copy). The log's capacity
+/// is the vector's; [`LogWriter::try_into_reports`] hands the same vector back, filled.
+///
+/// # Panics
+/// If `buffer` holds reports: a log starts empty (its first slot is seq 1's).
+pub fn report_log_in(buffer: Vec<ReportRecord>) -> (LogWriter, LogReader) {
+    assert!(
+        buffer.is_empty(),
+        "report_log_in: the buffer holds {} reports; a log starts empty",
+        buffer.len()
+    );
+    let capacity = buffer.capacity();
+    log_over(Slots::new(buffer, capacity), capacity)
+}
+
+/// The two halves over `slots`, `capacity` of them usable.
+fn log_over(slots: Slots, capacity: usize) -> (LogWriter, LogReader) {
     // a plain std counter even under loom: it only names logs, it orders nothing
     static LOGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let id = LOGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let shared = Arc::new(Shared { published: Published(AtomicUsize::new(0)), slots: Slots::new(capacity) });
+    let shared = Arc::new(Shared { published: Published(AtomicUsize::new(0)), slots });
     let reader = LogReader { shared: Arc::clone(&shared), next: 0 };
     (LogWriter { shared, id, len: 0, capacity, spill: Vec::new() }, reader)
 }
@@ -73,6 +99,33 @@ impl LogWriter {
     /// Reports emitted so far, spilled ones included.
     pub fn produced(&self) -> u64 {
         (self.len + self.spill.len()) as u64
+    }
+
+    /// Reports emitted so far, spilled ones included: [`LogWriter::produced`] as a length.
+    pub fn len(&self) -> usize {
+        self.len + self.spill.len()
+    }
+
+    /// Whether no report was emitted yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The log so far, in order, without the reader's cooperation: the published slots,
+    /// then the spill (empty unless the slots are full). For an engine object that shows
+    /// its reports (count, bytes, digest) while a pass is still publishing them.
+    ///
+    /// Not under loom, whose slots are cells, not a slice: the reads it makes are the
+    /// reader's kind (of published slots, which nothing writes again), nothing to model.
+    #[cfg(not(crossbeam_loom))]
+    pub fn reports(&self) -> (&[ReportRecord], &[ReportRecord]) {
+        // SAFETY: `len` is at most the slots' count; every slot below it was written by
+        // this writer, earlier on its own thread (the writer moves between threads only
+        // with a happens-before), and none is written again: `emit` writes only slot
+        // `len`, and cannot run while this borrow of the writer lives. The reader only
+        // reads these slots, so a shared view beside its reads races nothing.
+        let published = unsafe { self.shared.slots.written(self.len) };
+        (published, &self.spill)
     }
 
     /// Reports past the capacity, kept in the spill (never seen by the reader).
@@ -198,13 +251,12 @@ mod slots {
     use std::mem::ManuallyDrop;
 
     use hotpath_core::format::ReportRecord;
-    use hotpath_core::resident::resident_reports;
 
     /// A `Vec`'s buffer taken apart, so that two threads may reach disjoint slots of it
     /// through a raw pointer without either holding the `Vec`.
     pub(crate) struct Slots {
         pub(super) base: *mut ReportRecord,
-        /// Slots usable: the capacity asked for.
+        /// Slots usable: the log's capacity.
         usable: usize,
         /// The buffer's capacity as allocated, for handing it back to a `Vec`.
         allocated: usize,
@@ -218,9 +270,11 @@ mod slots {
     unsafe impl Sync for Slots {}
 
     impl Slots {
-        pub(crate) fn new(usable: usize) -> Slots {
-            // resident: written once, so the pass never faults a page in
-            let mut buffer = ManuallyDrop::new(resident_reports(usable));
+        /// The first `usable` slots of `buffer`'s allocation (what it holds is ignored:
+        /// a slot is read only once the writer wrote it).
+        pub(crate) fn new(buffer: Vec<ReportRecord>, usable: usize) -> Slots {
+            assert!(usable <= buffer.capacity(), "{usable} slots in a buffer of {}", buffer.capacity());
+            let mut buffer = ManuallyDrop::new(buffer);
             Slots { base: buffer.as_mut_ptr(), usable, allocated: buffer.capacity() }
         }
 
@@ -246,9 +300,25 @@ mod slots {
         #[inline]
         pub(crate) unsafe fn read(&self, i: usize) -> ReportRecord {
             debug_assert!(i < self.usable, "slot {i} is past the log's {} slots", self.usable);
-            // SAFETY: within the allocation, initialised (every slot was, up front), and
-            // not written concurrently (the caller's promise).
+            // SAFETY: within the allocation, initialised and not written concurrently (the
+            // caller's promise: written before, never again).
             unsafe { self.base.add(i).read() }
+        }
+
+        /// The first `len` slots, as a slice.
+        ///
+        /// # Safety
+        /// `len` is at most the slots' count, every slot below it was written and its
+        /// write happened-before this call (as for `read`), and none of them is written
+        /// while the slice lives.
+        #[inline]
+        pub(crate) unsafe fn written(&self, len: usize) -> &[ReportRecord] {
+            debug_assert!(len <= self.usable, "{len} slots of the log's {}", self.usable);
+            // SAFETY: `base` is the allocation's pointer (non-null and aligned even when
+            // nothing was allocated), the first `len` slots lie within it and are
+            // initialised, and nothing writes them while the borrow of `self` lives (the
+            // caller's promise).
+            unsafe { std::slice::from_raw_parts(self.base, len) }
         }
 
         /// The buffer as a `Vec` of its first `len` slots. Only when no one else holds
@@ -258,8 +328,8 @@ mod slots {
             let slots = ManuallyDrop::new(self);
             // SAFETY: `base` and `allocated` are the pointer and capacity of a `Vec` this
             // struct took apart and never freed (`ManuallyDrop` keeps `Drop` from freeing it
-            // now); the first `len` slots were written (all of them were, up front); `self`
-            // was owned, so nothing else refers to the buffer.
+            // now); the first `len` slots were written (by the log's writer, the caller's
+            // count); `self` was owned, so nothing else refers to the buffer.
             unsafe { Vec::from_raw_parts(slots.base, len, slots.allocated) }
         }
     }
@@ -291,7 +361,8 @@ mod slots {
     unsafe impl Sync for Slots {}
 
     impl Slots {
-        pub(crate) fn new(usable: usize) -> Slots {
+        /// Cells of their own (the buffer only says how many).
+        pub(crate) fn new(_buffer: Vec<ReportRecord>, usable: usize) -> Slots {
             Slots { cells: (0..usable).map(|_| UnsafeCell::new(ReportRecord::default())).collect() }
         }
 
@@ -400,6 +471,107 @@ mod tests {
         assert_eq!((r.unread(), r.read(5, |_| {})), (0, 0));
         drop(r);
         assert_eq!(w.try_into_reports().map(|v| seqs(&v)).ok(), Some(vec![1]));
+    }
+
+    #[test]
+    fn a_log_in_an_engines_vector_is_that_vector_and_hands_it_back_filled() {
+        let buffer = resident_reports(100);
+        let (base, room) = (buffer.as_ptr(), buffer.capacity());
+        let (mut w, mut r) = report_log_in(buffer);
+        assert_eq!(w.capacity(), room, "the vector's capacity is the log's");
+        assert_eq!(w.shared.slots.base.cast_const(), base, "its memory is the slots");
+        for seq in 1..=40 {
+            w.emit(report(seq));
+        }
+        let mut got = Vec::new();
+        r.read(usize::MAX, |x| got.push(x.seq));
+        assert_eq!(got, (1..=40).collect::<Vec<_>>());
+        drop(r);
+        let all = w.try_into_reports().unwrap_or_else(|_| panic!("the reader is gone"));
+        assert_eq!((all.as_ptr(), all.capacity()), (base, room), "the same vector back, no copy");
+        assert_eq!(seqs(&all), (1..=40).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_log_in_a_vector_spills_past_its_capacity_and_in_one_without_any_spills_all() {
+        let (mut w, r) = report_log_in(Vec::with_capacity(3));
+        let room = w.capacity();
+        assert!(room >= 3);
+        for seq in 1..=room as u64 + 2 {
+            w.emit(report(seq));
+        }
+        assert_eq!((w.overflowed(), r.unread()), (2, room));
+        drop(r);
+        let all = w.try_into_reports().unwrap_or_else(|_| panic!("the reader is gone"));
+        assert_eq!(seqs(&all), (1..=room as u64 + 2).collect::<Vec<_>>());
+
+        let (mut w, r) = report_log_in(Vec::new());
+        w.emit(report(1));
+        assert_eq!((w.capacity(), w.overflowed(), r.unread()), (0, 1, 0));
+    }
+
+    #[test]
+    #[should_panic(expected = "the buffer holds 1 reports")]
+    fn a_log_in_a_vector_that_holds_reports_is_refused() {
+        drop(report_log_in(vec![report(1)]));
+    }
+
+    #[test]
+    fn the_writers_length_counts_published_and_spilled_reports() {
+        let (mut w, _r) = report_log(2);
+        assert_eq!((w.len(), w.is_empty()), (0, true));
+        w.emit(report(1));
+        assert_eq!((w.len(), w.is_empty()), (1, false));
+        for seq in 2..=5 {
+            w.emit(report(seq));
+        }
+        assert_eq!((w.len(), w.overflowed()), (5, 3));
+        assert_eq!(w.len() as u64, w.produced());
+    }
+
+    #[test]
+    fn the_writer_shows_what_it_holds_while_the_reader_still_reads() {
+        let (mut w, mut r) = report_log(3);
+        let (published, spilled) = w.reports();
+        assert!(published.is_empty() && spilled.is_empty());
+        w.emit(report(1));
+        w.emit(report(2));
+        let (published, spilled) = w.reports();
+        assert_eq!((published, spilled), (&[report(1), report(2)][..], &[][..]));
+        assert_eq!(r.read(1, |_| {}), 1, "a read in between changes nothing the writer shows");
+        for seq in 3..=5 {
+            w.emit(report(seq));
+        }
+        let (published, spilled) = w.reports();
+        assert_eq!((seqs(published), seqs(spilled)), (vec![1, 2, 3], vec![4, 5]));
+        assert_eq!(r.unread(), 2, "the reader is still there, behind");
+        let (published, spilled) = w.reports();
+        let whole: Vec<_> = published.iter().chain(spilled).copied().collect();
+        assert_eq!(whole, w.into_reports(), "the two parts are the log, in order");
+    }
+
+    #[test]
+    fn the_writer_reads_its_published_slots_beside_a_reader_on_another_thread() {
+        let n: u64 = 50_000;
+        let (mut w, mut r) = report_log(n as usize);
+        let reading = std::thread::spawn(move || {
+            let mut next = 1;
+            while r.read_through() < n as usize {
+                r.read(1024, |x| {
+                    assert_eq!(*x, report(next));
+                    next += 1;
+                });
+            }
+        });
+        for seq in 1..=n {
+            w.emit(report(seq));
+            if seq % 997 == 0 {
+                let (published, spilled) = w.reports();
+                assert!(spilled.is_empty() && published.len() as u64 == seq);
+                assert!(published.iter().zip(1..).all(|(x, s)| *x == report(s)), "all of them, whole");
+            }
+        }
+        reading.join().expect("the reader thread");
     }
 
     #[test]

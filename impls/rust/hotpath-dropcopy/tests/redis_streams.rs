@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use common::{expected_snapshots, reports, ReadBack, RedisServer};
 use hotpath_core::engine::ReportSink;
 use hotpath_core::format::ReportRecord;
-use hotpath_dropcopy::{publish, start, DropCopyConfig, DropCopyError, DropCopyStats, Tee};
+use hotpath_dropcopy::{publish, start, DropCopyConfig, DropCopyError, DropCopyStats};
 
 /// Asserts the pass published every report once: counts agree, nothing is missing.
 fn assert_complete(stats: &DropCopyStats, n: u64) {
@@ -43,7 +43,8 @@ fn every_report_arrives_once_in_order_with_the_positions_of_its_fills() {
     let (mut feed, publisher) = start(config).expect("start");
     let mut log: Vec<ReportRecord> = Vec::new();
     for (i, r) in expected.iter().enumerate() {
-        Tee(&mut log, &mut feed).emit(*r);
+        log.push(*r);
+        feed.emit(*r);
         if i % 2000 == 0 {
             // a pace the publisher keeps up with: everything goes live
             thread::sleep(Duration::from_millis(2));
@@ -75,7 +76,8 @@ fn a_server_restart_mid_stream_loses_nothing_and_duplicates_nothing() {
             let mut log = Vec::with_capacity(expected.len());
             for (i, chunk) in expected.chunks(500).enumerate() {
                 for r in chunk {
-                    Tee(&mut log, &mut feed).emit(*r);
+                    log.push(*r);
+                    feed.emit(*r);
                 }
                 thread::sleep(Duration::from_millis(3));
                 // half the stream before the restart, half during and after it
@@ -111,7 +113,8 @@ fn reports_that_overflow_the_ring_are_backfilled_from_the_log() {
     let (mut feed, publisher) = start(config.clone()).expect("start");
     let mut log = Vec::new();
     for r in &expected {
-        Tee(&mut log, &mut feed).emit(*r);
+        log.push(*r);
+        feed.emit(*r);
     }
     assert!(feed.overflowed() > 0);
     let started = Instant::now();
@@ -170,7 +173,8 @@ fn a_server_that_does_not_come_back_leaves_reports_unpublished_by_the_deadline()
     let expected = reports(500);
     let mut log = Vec::new();
     for r in &expected {
-        Tee(&mut log, &mut feed).emit(*r);
+        log.push(*r);
+        feed.emit(*r);
     }
     let started = Instant::now();
     let stats = publisher.finish(feed, Some(&log));
@@ -189,7 +193,8 @@ fn acknowledged_reports_a_server_without_persistence_lost_are_counted() {
     let (mut feed, publisher) = start(DropCopyConfig::new(server.url(), "t:lost")).expect("start");
     let mut log = Vec::new();
     for r in &expected[..1000] {
-        Tee(&mut log, &mut feed).emit(*r);
+        log.push(*r);
+        feed.emit(*r);
     }
     let deadline = Instant::now() + Duration::from_secs(5);
     while ReadBack::read(&mut server.connect(), "t:lost").contiguous_reports().len() < 1000 {
@@ -199,7 +204,8 @@ fn acknowledged_reports_a_server_without_persistence_lost_are_counted() {
     server.stop("-KILL");
     server.start_again();
     for r in &expected[1000..] {
-        Tee(&mut log, &mut feed).emit(*r);
+        log.push(*r);
+        feed.emit(*r);
     }
     let stats = publisher.finish(feed, Some(&log));
     assert_eq!(stats.lost_on_server, 1000, "{stats:?}");

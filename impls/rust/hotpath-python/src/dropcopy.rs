@@ -1,21 +1,64 @@
-//! The drop-copy in the rust-ffi build (docs/dropcopy.md): an engine's reports also go to
-//! the Rust publisher while one is attached, and `publish_drop_copy` publishes a finished
-//! report array through the same publisher (the cross-language equality check).
+//! The drop-copy in the rust-ffi build (docs/dropcopy.md): while one is attached, the
+//! engine's own report vector is the log the Rust publisher reads behind it (each report
+//! written once), and `publish_drop_copy` publishes a finished report array through the
+//! same publisher (the cross-language equality check).
 
-use hotpath_core::format::{ReportRecord, REPORT_RECORD_SIZE};
+use hotpath_core::digest::ReportDigest;
+use hotpath_core::format::{records_as_bytes, ReportRecord, REPORT_RECORD_SIZE};
 use hotpath_dropcopy::layout::report_from_bytes;
-use hotpath_dropcopy::{publish, start, DropCopyConfig, DropCopyStats, Publisher, ReportFeed, StatValue};
-use numpy::PyReadonlyArray1;
+use hotpath_dropcopy::{
+    publish, start_with_log_in, DropCopyConfig, DropCopyStats, LogPublisher, LogWriter, StatValue,
+};
+use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::buffers::reports_to_numpy;
 use crate::error::{dropcopy_to_py, FormatError};
 
-/// A publishing pass attached to an engine: the feed its sink writes to, the publisher
-/// that drains it.
+/// A publishing pass attached to an engine: the engine's report log, lent to the pass
+/// (the engine's sink while it runs), and the publisher that reads behind it.
 pub struct Attached {
-    pub feed: ReportFeed,
-    pub publisher: Publisher,
+    pub log: LogWriter,
+    pub publisher: LogPublisher,
+}
+
+impl Attached {
+    /// Ends the pass (the GIL released): the publisher publishes what is left and waits
+    /// for Redis; returns its figures and the engine's report vector, filled.
+    pub fn finish(self, py: Python<'_>) -> (DropCopyStats, Vec<ReportRecord>) {
+        let Attached { log, publisher } = self;
+        py.detach(|| publisher.finish(log))
+    }
+
+    /// Reports so far.
+    pub fn report_count(&self) -> usize {
+        self.log.len()
+    }
+
+    /// SHA-256 of the report stream so far: the published slots then the spill, fed in
+    /// order, as `report_digest` over the whole.
+    pub fn digest(&self) -> String {
+        let (published, spilled) = self.log.reports();
+        let mut digest = ReportDigest::default();
+        digest.update(published);
+        digest.update(spilled);
+        digest.finish_hex()
+    }
+
+    /// Every report so far as raw bytes, as the engine's own `report_bytes`.
+    pub fn report_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
+        match self.log.reports() {
+            (published, []) => reports_to_numpy(py, published),
+            // past the log's capacity: the two parts joined once (not on the hot path)
+            (published, spilled) => {
+                let mut bytes = Vec::with_capacity((published.len() + spilled.len()) * REPORT_RECORD_SIZE);
+                bytes.extend_from_slice(records_as_bytes(published));
+                bytes.extend_from_slice(records_as_bytes(spilled));
+                PyArray1::from_vec(py, bytes)
+            }
+        }
+    }
 }
 
 /// The pass's settings: the documented defaults with the caller's snapshot cadence.
@@ -23,14 +66,23 @@ fn config(url: &str, prefix: &str, snapshot_every: u64) -> DropCopyConfig {
     DropCopyConfig { snapshot_every, ..DropCopyConfig::new(url, prefix) }
 }
 
-/// Connects and starts a publisher, the GIL released while it connects.
+/// Connects and starts a publisher over `reports` (the engine's own, empty, vector: taken
+/// once Redis has answered, left in place on an error), the GIL released while it
+/// connects.
 ///
 /// # Errors
-/// `ValueError` for a bad URL or setting, `ConnectionError` if Redis cannot be reached.
-pub fn attach(py: Python<'_>, url: &str, prefix: &str, snapshot_every: u64) -> PyResult<Attached> {
+/// `ValueError` for a bad URL or setting (or reports already), `ConnectionError` if Redis
+/// cannot be reached.
+pub fn attach(
+    py: Python<'_>,
+    reports: &mut Vec<ReportRecord>,
+    url: &str,
+    prefix: &str,
+    snapshot_every: u64,
+) -> PyResult<Attached> {
     let config = config(url, prefix, snapshot_every);
-    let (feed, publisher) = py.detach(|| start(config)).map_err(dropcopy_to_py)?;
-    Ok(Attached { feed, publisher })
+    let (log, publisher) = py.detach(|| start_with_log_in(config, reports)).map_err(dropcopy_to_py)?;
+    Ok(Attached { log, publisher })
 }
 
 /// The publisher figures as a dict (`error` is None or a message).

@@ -5,7 +5,6 @@ use hotpath_core::engine::{Engine, NoProbe, ReportSink, StageProbe};
 use hotpath_core::format::{EventRecord, Reason, ReportRecord};
 use hotpath_core::resident::resident_reports;
 use hotpath_core::stamps::StageStamps;
-use hotpath_dropcopy::Tee;
 use numpy::{PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -19,10 +18,12 @@ use crate::session::session_engine;
 #[pyclass(name = "Engine", module = "hotpath_rs._native", unsendable)]
 pub struct PyEngine {
     engine: Engine,
+    /// The report log; while a drop-copy is attached, lent to it (this is then empty, and
+    /// the log is the pass's writer).
     reports: Vec<ReportRecord>,
     /// Per-event stage stamps (validated, risk checked, executed), when asked for.
     stamps: Option<StageStamps>,
-    /// The drop-copy pass reports also go to, while one is attached.
+    /// The drop-copy pass whose publisher reads the report log, while one is attached.
     drop_copy: Option<Attached>,
 }
 
@@ -107,13 +108,14 @@ impl PyEngine {
         let (engine, reports) = (&mut self.engine, &mut self.reports);
         match &mut self.drop_copy {
             None => py.detach(|| replay_into(engine, evs, first_index, reports)),
-            Some(dc) => py.detach(|| replay_into(engine, evs, first_index, &mut Tee(reports, &mut dc.feed))),
+            Some(dc) => py.detach(|| replay_into(engine, evs, first_index, &mut dc.log)),
         }
         Ok(())
     }
 
-    /// Attaches a drop-copy (docs/dropcopy.md): from now on every report also goes to the
-    /// Rust publisher, which writes `prefix:reports` and `prefix:positions` at `url`
+    /// Attaches a drop-copy (docs/dropcopy.md): from now on the Rust publisher reads the
+    /// engine's report log behind it (the log this object allocated at start-up, lent to
+    /// the pass) and writes `prefix:reports` and `prefix:positions` at `url`
     /// (`redis://host:port[/db]`) from a thread of its own. The stream starts at seq 1, so
     /// the engine must not have produced a report yet.
     ///
@@ -138,37 +140,46 @@ impl PyEngine {
                 self.reports.len()
             )));
         }
-        self.drop_copy = Some(attach(py, url, prefix, snapshot_every)?);
+        self.drop_copy = Some(attach(py, &mut self.reports, url, prefix, snapshot_every)?);
         Ok(())
     }
 
-    /// Detaches the drop-copy: publishes what is left (what overflowed the ring from the
-    /// engine's own report log), waits for Redis to confirm it (at most 10 s, the GIL
-    /// released) and returns the publisher figures.
+    /// Detaches the drop-copy: publishes what is left (what went past the report log's
+    /// capacity, from its spill), waits for Redis to confirm it (at most 10 s, the GIL
+    /// released), takes the log back and returns the publisher figures.
     ///
     /// # Errors
     /// `ValueError` if no drop-copy is attached.
     fn finish_drop_copy<'py>(&mut self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let Attached { feed, publisher } =
+        let attached =
             self.drop_copy.take().ok_or_else(|| PyValueError::new_err("no drop-copy is attached"))?;
-        let log = self.reports.as_slice();
-        let stats = py.detach(|| publisher.finish(feed, Some(log)));
+        let (stats, reports) = attached.finish(py);
+        self.reports = reports;
         stats_dict(py, &stats)
     }
 
     /// Every report so far as raw bytes (`REPORT_DTYPE` records).
     fn report_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        reports_to_numpy(py, &self.reports)
+        match &self.drop_copy {
+            None => reports_to_numpy(py, &self.reports),
+            Some(dc) => dc.report_bytes(py),
+        }
     }
 
     /// Number of reports so far.
     fn report_count(&self) -> usize {
-        self.reports.len()
+        match &self.drop_copy {
+            None => self.reports.len(),
+            Some(dc) => dc.report_count(),
+        }
     }
 
     /// SHA-256 of the report stream so far.
     fn digest(&self) -> String {
-        report_digest(&self.reports)
+        match &self.drop_copy {
+            None => report_digest(&self.reports),
+            Some(dc) => dc.digest(),
+        }
     }
 
     /// `(validated, risk_checked, executed)` stamps as uint64 arrays, or None.
@@ -190,15 +201,16 @@ impl PyEngine {
     /// Handles `ev` as event `index` — or, given a reason, rejects it as decided by the
     /// caller — under the stage stamps the engine was created with, if any.
     ///
-    /// With a drop-copy attached the reports go to the log and the feed; without, the
-    /// path is the one it was before drop-copies existed, behind one branch that always
-    /// goes the same way within a pass.
+    /// With a drop-copy attached the reports go to the log it reads (this object's own,
+    /// lent to the pass: still one write per report); without, the path is the one it was
+    /// before drop-copies existed, behind one branch that always goes the same way within
+    /// a pass.
     #[inline]
     fn dispatch(&mut self, index: u64, ev: &EventRecord, reject: Option<Reason>) {
         let (engine, reports, stamps) = (&mut self.engine, &mut self.reports, &mut self.stamps);
         match &mut self.drop_copy {
             None => staged(engine, reports, stamps, index, ev, reject),
-            Some(dc) => copied(engine, &mut Tee(reports, &mut dc.feed), stamps, index, ev, reject),
+            Some(dc) => copied(engine, &mut dc.log, stamps, index, ev, reject),
         }
     }
 }
