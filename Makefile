@@ -23,7 +23,7 @@ DEPS_STAMP   := $(VENV)/.deps-stamp
 NATIVE_STAMP := $(VENV)/.native-stamp
 RUST_SOURCES := $(shell find impls/rust harness/rust -name '*.rs' -o -name 'Cargo.toml' 2>/dev/null) Cargo.toml $(wildcard Cargo.lock)
 
-.PHONY: help setup build test test-rust test-py lint fmt bench redis watch dropcopy migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck peers test-peers test-hftbacktest FORCE
+.PHONY: help setup build test test-rust test-py lint fmt bench redis watch dropcopy dropcopy-repeat migration tuned profile bench-rust bench-py scenario shadow shadow-all notebooks lab gate clean lock wire sweep canary gil hftbacktest readers loom fuzz sanitize memcheck peers test-peers test-hftbacktest FORCE
 
 help: ## Show this help: every target, then every artifact and where it goes
 	@echo "targets:"
@@ -248,6 +248,18 @@ DROP_COPY_BUILDS ?= python,python-tuned,rust-ffi,rust-native
 dropcopy: setup ## Every build with the drop-copy off and on in one run, exactly-once checked (docs/dropcopy.md): make dropcopy SCENARIO=volatility [DROP_COPY=lab|redis://...] [RESTART=0.5] [DROP_COPY_BUILDS=...]
 	$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(DROP_COPY_BUILDS) --pace $(PACE) --speed $(SPEED) \
 		--drop-copy $(DROP_COPY) $(if $(RESTART),--drop-copy-restart $(RESTART),)
+
+# One run compares one process off with one on; a process's placement alone moves a Rust
+# build's P50 by tens of percent here, so the verdict on a small cost needs several runs.
+REPEAT ?= 8
+REPEAT_DIR := results/dropcopy-repeat/$(shell date -u +%Y%m%dT%H%M%SZ)
+dropcopy-repeat: setup ## The drop-copy's cost over REPEAT runs, each run's off and on rows a pair (docs/dropcopy.md): make dropcopy-repeat SCENARIO=smoke [REPEAT=8] [DROP_COPY_BUILDS=rust-ffi,rust-native]
+	@for i in $$(seq 1 $(REPEAT)); do \
+		echo "run $$i of $(REPEAT)"; \
+		$(HOTPATH) bench --scenario $(SCENARIO) --scale $(SCALE) $(SEED_ARG) --builds $(DROP_COPY_BUILDS) --pace $(PACE) --speed $(SPEED) \
+			--drop-copy $(DROP_COPY) --no-throughput --no-overhead --results-dir $(REPEAT_DIR) > /dev/null || exit 2; \
+	done
+	$(PY) -m hotpath_lab.dropcopy.repeated $(REPEAT_DIR)
 
 watch: setup ## Live summary of the drop-copy on the lab's Redis (make redis first): make watch [REDIS_PORT=6379] [RUN=run id]
 	$(HOTPATH) watch --redis redis://127.0.0.1:$(REDIS_PORT) $(if $(RUN),--run $(RUN),)

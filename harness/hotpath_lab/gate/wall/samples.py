@@ -93,11 +93,16 @@ def _interval_log(folder: Path, build: str) -> dict[str, IntervalCounts]:
 
 
 def load_sides(
-    baseline: Sequence[Path], candidate: Sequence[Path], build: str
+    baseline: Sequence[Path],
+    candidate: Sequence[Path],
+    build: str,
+    candidate_build: str | None = None,
 ) -> dict[str, tuple[SideSamples, SideSamples]]:
-    """``{metric: (baseline, candidate)}`` for every metric of ``METRICS`` both sides have."""
+    """``{metric: (baseline, candidate)}`` for every metric of ``METRICS`` both sides have;
+    the candidate's rows are ``candidate_build`` when given (two rows of the same runs, as
+    a build with the drop-copy off and on), else ``build``."""
     logs_a = [_interval_log(f, build) for f in baseline]
-    logs_b = [_interval_log(f, build) for f in candidate]
+    logs_b = [_interval_log(f, candidate_build or build) for f in candidate]
     out = {}
     for metric in METRICS:
         ics_a = [log[metric] for log in logs_a if metric in log]
