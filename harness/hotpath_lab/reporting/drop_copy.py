@@ -43,7 +43,10 @@ def drop_copy_section(data: RunData) -> str:
         f"{data.run.options.snapshot_every:,} reports to Redis Streams off its hot path "
         f"(`<build>{DROP_COPY_ROW}`; docs/dropcopy.md). End-to-end {quantiles} off → on, each "
         "with its bootstrap interval from the interval logs; *no clear change* means the "
-        "interval of the change includes zero.\n\n"
+        "interval of the change includes zero. Off and on are two processes, and that "
+        "interval resamples seconds within each: a process's own placement can move a P50 "
+        "by tens of percent on a shared 2-core machine, so a few percent here is not yet "
+        "the drop-copy's cost (`make dropcopy-repeat` pairs several runs).\n\n"
         + md.table(
             ["build", "metric", "pct", "off", "on", "change", "verdict"],
             latency_rows,
