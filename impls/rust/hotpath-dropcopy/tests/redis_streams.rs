@@ -10,27 +10,10 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{expected_snapshots, reports, ReadBack, RedisServer};
+use common::{assert_complete, assert_streams, reports, ReadBack, RedisServer};
 use hotpath_core::engine::ReportSink;
 use hotpath_core::format::ReportRecord;
-use hotpath_dropcopy::{publish, start, DropCopyConfig, DropCopyError, DropCopyStats};
-
-/// Asserts the pass published every report once: counts agree, nothing is missing.
-fn assert_complete(stats: &DropCopyStats, n: u64) {
-    assert_eq!(stats.error, None, "{stats:?}");
-    assert_eq!((stats.produced, stats.published, stats.unpublished), (n, n, 0), "{stats:?}");
-    assert_eq!(stats.published_live + stats.backfilled, stats.published, "{stats:?}");
-}
-
-/// Asserts the streams under `prefix` hold exactly `expected` and its snapshots.
-fn assert_streams(server: &RedisServer, prefix: &str, expected: &[ReportRecord], every: u64) -> ReadBack {
-    let back = ReadBack::read(&mut server.connect(), prefix);
-    let got = back.contiguous_reports();
-    assert_eq!(got.len(), expected.len(), "every report once");
-    assert!(got == expected, "the stream holds the reports, in order, byte for byte");
-    assert_eq!(back.snapshots, expected_snapshots(expected, every), "positions equal an independent fold");
-    back
-}
+use hotpath_dropcopy::{publish, start, DropCopyConfig, DropCopyError};
 
 #[test]
 fn every_report_arrives_once_in_order_with_the_positions_of_its_fills() {

@@ -1,5 +1,6 @@
 //! What the integration tests share: a deterministic report stream, the streams read
-//! back and checked against the contract, and the snapshots expected of them.
+//! back and checked against the contract, the snapshots expected of them, and the two
+//! assertions every pass ends with.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use hotpath_core::format::ReportRecord;
 use hotpath_dropcopy::client::Connection;
 use hotpath_dropcopy::layout::{Position, PositionsEntry, ReportsEntry, StreamKeys};
 pub use hotpath_dropcopy::test_server::RedisServer;
+use hotpath_dropcopy::DropCopyStats;
 
 /// A deterministic mix of reports, seqs 1 … n: a third of them fills, over three
 /// accounts and four instruments, both sides.
@@ -101,4 +103,21 @@ pub fn expected_snapshots(reports: &[ReportRecord], every: u64) -> Vec<Positions
         }
     }
     out
+}
+
+/// Asserts the pass published every report once: counts agree, nothing is missing.
+pub fn assert_complete(stats: &DropCopyStats, n: u64) {
+    assert_eq!(stats.error, None, "{stats:?}");
+    assert_eq!((stats.produced, stats.published, stats.unpublished), (n, n, 0), "{stats:?}");
+    assert_eq!(stats.published_live + stats.backfilled, stats.published, "{stats:?}");
+}
+
+/// Asserts the streams under `prefix` hold exactly `expected` and its snapshots.
+pub fn assert_streams(server: &RedisServer, prefix: &str, expected: &[ReportRecord], every: u64) -> ReadBack {
+    let back = ReadBack::read(&mut server.connect(), prefix);
+    let got = back.contiguous_reports();
+    assert_eq!(got.len(), expected.len(), "every report once");
+    assert!(got == expected, "the stream holds the reports, in order, byte for byte");
+    assert_eq!(back.snapshots, expected_snapshots(expected, every), "positions equal an independent fold");
+    back
 }
