@@ -1,115 +1,26 @@
-//! The drop-copy against a real redis-server: every report exactly once and in order,
-//! positions equal to an independent fold, a server restart in the middle of a pass, a
-//! ring that overflows, a publisher started twice on one prefix, and the errors a bad URL
-//! or an absent server give.
+//! The ring's own cases against a real redis-server (both_sides.rs has those the shared log
+//! shares): a ring that overflows with no log to backfill from, a publisher started twice
+//! on one prefix, a database in the URL, acknowledged entries a server lost, and the errors
+//! a bad URL or an absent server give.
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{assert_complete, assert_streams, reports, ReadBack, RedisServer};
 use hotpath_core::engine::ReportSink;
-use hotpath_core::format::ReportRecord;
 use hotpath_dropcopy::{publish, start, DropCopyConfig, DropCopyError};
 
 #[test]
-fn every_report_arrives_once_in_order_with_the_positions_of_its_fills() {
-    let Some(server) = RedisServer::start(true) else { return };
-    let n = 25_500;
-    let expected = reports(n);
-    let mut config = DropCopyConfig::new(server.url(), "t:once");
-    config.snapshot_every = 1000;
-    config.batch = 100;
-    let (mut feed, publisher) = start(config).expect("start");
-    let mut log: Vec<ReportRecord> = Vec::new();
-    for (i, r) in expected.iter().enumerate() {
-        log.push(*r);
-        feed.emit(*r);
-        if i % 2000 == 0 {
-            // a pace the publisher keeps up with: everything goes live
-            thread::sleep(Duration::from_millis(2));
-        }
-    }
-    let stats = publisher.finish(feed, Some(&log));
-    assert_complete(&stats, n);
-    let back = assert_streams(&server, "t:once", &expected, 1000);
-    assert_eq!(stats.entries, back.entries.len() as u64);
-    assert!(back.entries.iter().all(|e| e.reports.len() <= 100), "entries hold at most `batch` reports");
-    assert_eq!(stats.snapshots, 26, "25 multiples of 1000 and the end (25,500)");
-    assert_eq!((stats.reconnects, stats.refused_duplicates, stats.lost_on_server), (0, 0, 0));
-    assert!(stats.max_lag >= 1);
-}
-
-#[test]
-fn a_server_restart_mid_stream_loses_nothing_and_duplicates_nothing() {
-    let Some(mut server) = RedisServer::start(true) else { return };
-    let n: u64 = 60_000;
-    let expected = reports(n);
-    let mut config = DropCopyConfig::new(server.url(), "t:restart");
-    config.snapshot_every = 5000;
-    let (feed, publisher) = start(config).expect("start");
-    let restarted = Arc::new(AtomicBool::new(false));
-    let feeding = {
-        let (expected, restarted) = (expected.clone(), Arc::clone(&restarted));
-        thread::spawn(move || {
-            let mut feed = feed;
-            let mut log = Vec::with_capacity(expected.len());
-            for (i, chunk) in expected.chunks(500).enumerate() {
-                for r in chunk {
-                    log.push(*r);
-                    feed.emit(*r);
-                }
-                thread::sleep(Duration::from_millis(3));
-                // half the stream before the restart, half during and after it
-                while i == 60 && !restarted.load(Ordering::Relaxed) {
-                    thread::sleep(Duration::from_millis(1));
-                }
-            }
-            (feed, log)
-        })
-    };
-    thread::sleep(Duration::from_millis(150));
-    server.restart();
-    restarted.store(true, Ordering::Relaxed);
-    let (feed, log) = feeding.join().expect("the feeding thread");
-    let stats = publisher.finish(feed, Some(&log));
-    assert_complete(&stats, n);
-    assert!(stats.reconnects >= 1, "{stats:?}");
-    assert!(stats.outage_s > 0.0, "{stats:?}");
-    assert_eq!(stats.lost_on_server, 0, "the append-only file kept every acknowledged entry");
-    assert_streams(&server, "t:restart", &expected, 5000);
-}
-
-#[test]
-fn reports_that_overflow_the_ring_are_backfilled_from_the_log() {
+fn what_overflows_the_ring_without_a_log_to_backfill_from_is_unpublished_and_said_so() {
     let Some(server) = RedisServer::start(true) else { return };
     let n = 3000;
     let expected = reports(n);
-    let mut config = DropCopyConfig::new(server.url(), "t:overflow");
+    let mut config = DropCopyConfig::new(server.url(), "t:overflow-nolog");
     config.ring_capacity = 16;
-    config.snapshot_every = 700;
     // the publisher wakes only once a second: the feed outruns a 16-report ring
     config.poll = Duration::from_secs(1);
-    let (mut feed, publisher) = start(config.clone()).expect("start");
-    let mut log = Vec::new();
-    for r in &expected {
-        log.push(*r);
-        feed.emit(*r);
-    }
-    assert!(feed.overflowed() > 0);
-    let started = Instant::now();
-    let stats = publisher.finish(feed, Some(&log));
-    assert!(started.elapsed() < Duration::from_millis(900), "finish does not wait for the poll");
-    assert_complete(&stats, n);
-    assert!(stats.overflowed >= n - 16, "{stats:?}");
-    assert_eq!(stats.backfilled, stats.overflowed, "{stats:?}");
-    assert_streams(&server, "t:overflow", &expected, 700);
-
-    // without a log to backfill from, what overflowed is unpublished, and said so
-    config.prefix = "t:overflow-nolog".into();
     let (mut feed, publisher) = start(config).expect("start");
     for r in &expected {
         feed.emit(*r);
@@ -144,29 +55,6 @@ fn a_database_in_the_url_is_selected() {
     let mut db3 =
         hotpath_dropcopy::client::Connection::connect(&format!("{}/3", server.url())).expect("db 3");
     assert_eq!(ReadBack::read(&mut db3, "t:db").contiguous_reports(), expected);
-}
-
-#[test]
-fn a_server_that_does_not_come_back_leaves_reports_unpublished_by_the_deadline() {
-    let Some(mut server) = RedisServer::start(false) else { return };
-    let mut config = DropCopyConfig::new(server.url(), "t:gone");
-    config.finish_timeout = Duration::from_millis(700);
-    let (mut feed, publisher) = start(config).expect("start");
-    server.stop("-KILL");
-    let expected = reports(500);
-    let mut log = Vec::new();
-    for r in &expected {
-        log.push(*r);
-        feed.emit(*r);
-    }
-    let started = Instant::now();
-    let stats = publisher.finish(feed, Some(&log));
-    let took = started.elapsed();
-    assert!(took >= Duration::from_millis(650) && took < Duration::from_secs(3), "{took:?}");
-    assert_eq!((stats.published, stats.unpublished), (0, 500), "{stats:?}");
-    let error = stats.error.unwrap_or_default();
-    assert!(error.contains("500 reports not confirmed") && error.contains(&server.url()), "{error}");
-    assert!(stats.outage_s > 0.5);
 }
 
 #[test]

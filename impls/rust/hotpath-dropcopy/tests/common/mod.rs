@@ -1,15 +1,19 @@
 //! What the integration tests share: a deterministic report stream, the streams read
-//! back and checked against the contract, the snapshots expected of them, and the two
-//! assertions every pass ends with.
+//! back and checked against the contract, the snapshots expected of them, the two
+//! assertions every pass ends with, and a pass through either side of the hot path (the
+//! ring or the shared log), so that one scenario tests both.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 
+use hotpath_core::engine::ReportSink;
 use hotpath_core::format::ReportRecord;
 use hotpath_dropcopy::client::Connection;
 use hotpath_dropcopy::layout::{Position, PositionsEntry, ReportsEntry, StreamKeys};
 pub use hotpath_dropcopy::test_server::RedisServer;
-use hotpath_dropcopy::DropCopyStats;
+use hotpath_dropcopy::{
+    start, start_with_log, DropCopyConfig, DropCopyStats, LogPublisher, LogWriter, Publisher, ReportFeed,
+};
 
 /// A deterministic mix of reports, seqs 1 … n: a third of them fills, over three
 /// accounts and four instruments, both sides.
@@ -120,4 +124,74 @@ pub fn assert_streams(server: &RedisServer, prefix: &str, expected: &[ReportReco
     assert!(got == expected, "the stream holds the reports, in order, byte for byte");
     assert_eq!(back.snapshots, expected_snapshots(expected, every), "positions equal an independent fold");
     back
+}
+
+/// Which of the hot path's two sides a pass goes through.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Side {
+    /// A feed into the ring beside the caller's own log ([`start`]): the gateway, `publish`.
+    Ring,
+    /// The shared log the publisher reads behind its writer ([`start_with_log`]): the
+    /// in-process Rust builds.
+    Log,
+}
+
+impl Side {
+    /// Prefixes of one side's passes apart from the other's on a shared server.
+    pub fn prefix(self, name: &str) -> String {
+        format!("{self:?}:{name}").to_lowercase()
+    }
+
+    /// Starts a pass with `config`; `room` reports fit before anything overflows (the
+    /// ring's capacity, or the log's).
+    pub fn start(self, mut config: DropCopyConfig, room: usize) -> Pass {
+        match self {
+            Side::Ring => {
+                config.ring_capacity = room;
+                let (feed, publisher) = start(config).expect("start");
+                Pass::Ring { feed, publisher, log: Vec::new() }
+            }
+            Side::Log => {
+                let (log, publisher) = start_with_log(config, room).expect("start");
+                Pass::Log { log, publisher }
+            }
+        }
+    }
+}
+
+/// One pass in progress, through either side.
+pub enum Pass {
+    /// The ring's feed, and the log the caller keeps beside it (what a finish backfills from).
+    Ring { feed: ReportFeed, publisher: Publisher, log: Vec<ReportRecord> },
+    /// The shared log.
+    Log { log: LogWriter, publisher: LogPublisher },
+}
+
+impl Pass {
+    /// What the engine does with a report.
+    pub fn emit(&mut self, report: ReportRecord) {
+        match self {
+            Pass::Ring { feed, log, .. } => {
+                log.push(report);
+                feed.emit(report);
+            }
+            Pass::Log { log, .. } => log.emit(report),
+        }
+    }
+
+    /// Reports beyond the room the pass started with.
+    pub fn overflowed(&self) -> u64 {
+        match self {
+            Pass::Ring { feed, .. } => feed.overflowed(),
+            Pass::Log { log, .. } => log.overflowed(),
+        }
+    }
+
+    /// Ends the pass: its figures and its complete report log.
+    pub fn finish(self) -> (DropCopyStats, Vec<ReportRecord>) {
+        match self {
+            Pass::Ring { feed, publisher, log } => (publisher.finish(feed, Some(&log)), log),
+            Pass::Log { log, publisher } => publisher.finish(log),
+        }
+    }
 }
