@@ -3,17 +3,15 @@
 //! written once), and `publish_drop_copy` publishes a finished report array through the
 //! same publisher (the cross-language equality check).
 
-use hotpath_core::digest::ReportDigest;
-use hotpath_core::format::{records_as_bytes, ReportRecord, REPORT_RECORD_SIZE};
+use hotpath_core::format::{ReportRecord, REPORT_RECORD_SIZE};
 use hotpath_dropcopy::layout::report_from_bytes;
 use hotpath_dropcopy::{
     publish, start_with_log_in, DropCopyConfig, DropCopyStats, LogPublisher, LogWriter, StatValue,
 };
-use numpy::{PyArray1, PyReadonlyArray1};
+use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
-use crate::buffers::reports_to_numpy;
 use crate::error::{dropcopy_to_py, FormatError};
 
 /// A publishing pass attached to an engine: the engine's report log, lent to the pass
@@ -29,35 +27,6 @@ impl Attached {
     pub fn finish(self, py: Python<'_>) -> (DropCopyStats, Vec<ReportRecord>) {
         let Attached { log, publisher } = self;
         py.detach(|| publisher.finish(log))
-    }
-
-    /// Reports so far.
-    pub fn report_count(&self) -> usize {
-        self.log.len()
-    }
-
-    /// SHA-256 of the report stream so far: the published slots then the spill, fed in
-    /// order, as `report_digest` over the whole.
-    pub fn digest(&self) -> String {
-        let (published, spilled) = self.log.reports();
-        let mut digest = ReportDigest::default();
-        digest.update(published);
-        digest.update(spilled);
-        digest.finish_hex()
-    }
-
-    /// Every report so far as raw bytes, as the engine's own `report_bytes`.
-    pub fn report_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        match self.log.reports() {
-            (published, []) => reports_to_numpy(py, published),
-            // past the log's capacity: the two parts joined once (not on the hot path)
-            (published, spilled) => {
-                let mut bytes = Vec::with_capacity((published.len() + spilled.len()) * REPORT_RECORD_SIZE);
-                bytes.extend_from_slice(records_as_bytes(published));
-                bytes.extend_from_slice(records_as_bytes(spilled));
-                PyArray1::from_vec(py, bytes)
-            }
-        }
     }
 }
 

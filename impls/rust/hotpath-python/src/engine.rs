@@ -1,6 +1,6 @@
 //! `Engine`: the Rust engine as a Python object, per event (rust-ffi) or in batches.
 
-use hotpath_core::digest::report_digest;
+use hotpath_core::digest::ReportDigest;
 use hotpath_core::engine::{Engine, NoProbe, ReportSink, StageProbe};
 use hotpath_core::format::{EventRecord, Reason, ReportRecord};
 use hotpath_core::resident::resident_reports;
@@ -160,26 +160,26 @@ impl PyEngine {
 
     /// Every report so far as raw bytes (`REPORT_DTYPE` records).
     fn report_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<u8>> {
-        match &self.drop_copy {
-            None => reports_to_numpy(py, &self.reports),
-            Some(dc) => dc.report_bytes(py),
+        match self.reports_so_far() {
+            (reports, []) => reports_to_numpy(py, reports),
+            // past a lent log's capacity: the two parts joined once (not on the hot path)
+            (published, spilled) => reports_to_numpy(py, &[published, spilled].concat()),
         }
     }
 
     /// Number of reports so far.
     fn report_count(&self) -> usize {
-        match &self.drop_copy {
-            None => self.reports.len(),
-            Some(dc) => dc.report_count(),
-        }
+        let (published, spilled) = self.reports_so_far();
+        published.len() + spilled.len()
     }
 
     /// SHA-256 of the report stream so far.
     fn digest(&self) -> String {
-        match &self.drop_copy {
-            None => report_digest(&self.reports),
-            Some(dc) => dc.digest(),
-        }
+        let (published, spilled) = self.reports_so_far();
+        let mut digest = ReportDigest::default();
+        digest.update(published);
+        digest.update(spilled);
+        digest.finish_hex()
     }
 
     /// `(validated, risk_checked, executed)` stamps as uint64 arrays, or None.
@@ -198,6 +198,15 @@ impl PyEngine {
 }
 
 impl PyEngine {
+    /// The report stream so far, in two parts: the engine's vector (and nothing), or, while
+    /// a drop-copy has the vector on loan, its log's published slots and its spill.
+    fn reports_so_far(&self) -> (&[ReportRecord], &[ReportRecord]) {
+        match &self.drop_copy {
+            None => (&self.reports, &[]),
+            Some(dc) => dc.log.reports(),
+        }
+    }
+
     /// Handles `ev` as event `index` — or, given a reason, rejects it as decided by the
     /// caller — under the stage stamps the engine was created with, if any.
     ///
